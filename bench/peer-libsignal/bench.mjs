@@ -1,0 +1,391 @@
+#!/usr/bin/env node
+// In-process libsignal benchmark: the reference figures that Sotto's Java benchmark reproduces with
+// identical definitions (see README.md beside this file).
+//
+//   node bench/peer-libsignal/bench.mjs [--seconds 3] [--warmup 1] [--runs 3] [--figures session_setup,two_way,one_way]
+//
+// libsignal is loaded from the interop peer's install (interop/node_modules, `npm ci` in interop/),
+// found relative to this file. Output: one JSON object on stdout; progress on stderr.
+
+import { createRequire } from 'node:module';
+import { randomBytes, randomUUID, randomInt } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+
+const interopRequire = createRequire(new URL('../../interop/package.json', import.meta.url));
+const S = await import(pathToFileURL(interopRequire.resolve('@signalapp/libsignal-client')).href);
+const VERSION = interopRequire('@signalapp/libsignal-client/package.json').version;
+
+const FIGURES = ['session_setup', 'two_way', 'one_way'];
+const MESSAGE_BYTES = 100;
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+function parseArgs(argv) {
+  const opts = { seconds: 3, warmup: 1, runs: 3, figures: FIGURES };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--seconds':
+        opts.seconds = Number(value());
+        break;
+      case '--warmup':
+        opts.warmup = Number(value());
+        break;
+      case '--runs':
+        opts.runs = Number(value());
+        break;
+      case '--figures':
+        opts.figures = value().split(',').map((s) => s.trim()).filter(Boolean);
+        break;
+      case '-h':
+      case '--help':
+        process.stderr.write('usage: bench.mjs [--seconds N] [--warmup N] [--runs N] [--figures a,b,c]\n');
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument ${a}`);
+    }
+  }
+  if (!(opts.seconds > 0)) throw new Error('--seconds must be > 0');
+  if (!(opts.warmup >= 0)) throw new Error('--warmup must be >= 0');
+  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--runs must be a positive integer');
+  for (const f of opts.figures) if (!FIGURES.includes(f)) throw new Error(`unknown figure ${f}; known: ${FIGURES.join(',')}`);
+  return opts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-memory stores holding SERIALIZED records: serialize on every store, deserialize on every
+// load, as an app backed by a database does.
+
+const addrKey = (a) => `${a.name()}.${a.deviceId()}`;
+
+class SessionStore extends S.SessionStore {
+  map = new Map();
+  async saveSession(addr, record) {
+    this.map.set(addrKey(addr), record.serialize());
+  }
+  async getSession(addr) {
+    const b = this.map.get(addrKey(addr));
+    return b ? S.SessionRecord.deserialize(b) : null;
+  }
+  async getExistingSessions(addrs) {
+    return addrs.map((a) => S.SessionRecord.deserialize(this.map.get(addrKey(a))));
+  }
+}
+
+class IdentityStore extends S.IdentityKeyStore {
+  map = new Map();
+  constructor(privateKey, registrationId) {
+    super();
+    this.privateKey = privateKey.serialize();
+    this.registrationId = registrationId;
+  }
+  async getIdentityKey() {
+    return S.PrivateKey.deserialize(this.privateKey);
+  }
+  async getLocalRegistrationId() {
+    return this.registrationId;
+  }
+  async isTrustedIdentity(addr, key) {
+    const known = this.map.get(addr.name());
+    return !known || S.PublicKey.deserialize(known).equals(key);
+  }
+  async saveIdentity(addr, key) {
+    const known = this.map.get(addr.name());
+    this.map.set(addr.name(), key.serialize());
+    return known && !S.PublicKey.deserialize(known).equals(key)
+      ? S.IdentityChange.ReplacedExisting
+      : S.IdentityChange.NewOrUnchanged;
+  }
+  async getIdentity(addr) {
+    const known = this.map.get(addr.name());
+    return known ? S.PublicKey.deserialize(known) : null;
+  }
+}
+
+class PreKeyStore extends S.PreKeyStore {
+  map = new Map();
+  async savePreKey(id, record) {
+    this.map.set(id, record.serialize());
+  }
+  async getPreKey(id) {
+    const b = this.map.get(id);
+    if (!b) throw new Error(`no prekey ${id}`);
+    return S.PreKeyRecord.deserialize(b);
+  }
+  async removePreKey(id) {
+    this.map.delete(id);
+  }
+}
+
+class SignedPreKeyStore extends S.SignedPreKeyStore {
+  map = new Map();
+  async saveSignedPreKey(id, record) {
+    this.map.set(id, record.serialize());
+  }
+  async getSignedPreKey(id) {
+    const b = this.map.get(id);
+    if (!b) throw new Error(`no signed prekey ${id}`);
+    return S.SignedPreKeyRecord.deserialize(b);
+  }
+}
+
+class KyberPreKeyStore extends S.KyberPreKeyStore {
+  map = new Map();
+  used = new Set();
+  async saveKyberPreKey(id, record) {
+    this.map.set(id, record.serialize());
+  }
+  async getKyberPreKey(id) {
+    const b = this.map.get(id);
+    if (!b) throw new Error(`no kyber prekey ${id}`);
+    return S.KyberPreKeyRecord.deserialize(b);
+  }
+  async markKyberPreKeyUsed(id) {
+    this.used.add(id);
+  }
+}
+
+/** One party: identity, address and stores. */
+class Party {
+  constructor() {
+    this.identity = S.PrivateKey.generate();
+    this.identityPublic = this.identity.getPublicKey();
+    this.registrationId = randomInt(1, 16381);
+    this.address = S.ProtocolAddress.new(randomUUID(), 1);
+    this.sessions = new SessionStore();
+    this.identities = new IdentityStore(this.identity, this.registrationId);
+    this.preKeys = new PreKeyStore();
+    this.signedPreKeys = new SignedPreKeyStore();
+    this.kyberPreKeys = new KyberPreKeyStore();
+  }
+
+  /**
+   * Generates and stores one one-time prekey, one signed prekey and one Kyber prekey (ids 1) and
+   * returns the bundle as a server would hand it out: serialized bytes.
+   */
+  makeBundle() {
+    const now = Date.now();
+    const opk = S.PrivateKey.generate();
+    this.preKeys.map.set(1, S.PreKeyRecord.new(1, opk.getPublicKey(), opk).serialize());
+    const spk = S.PrivateKey.generate();
+    const spkPub = spk.getPublicKey().serialize();
+    const spkSig = this.identity.sign(spkPub);
+    this.signedPreKeys.map.set(1, S.SignedPreKeyRecord.new(1, now, spk.getPublicKey(), spk, spkSig).serialize());
+    const kyber = S.KEMKeyPair.generate();
+    const kyberPub = kyber.getPublicKey().serialize();
+    const kyberSig = this.identity.sign(kyberPub);
+    this.kyberPreKeys.map.set(1, S.KyberPreKeyRecord.new(1, now, kyber, kyberSig).serialize());
+    return {
+      registrationId: this.registrationId,
+      deviceId: 1,
+      preKeyId: 1,
+      preKey: opk.getPublicKey().serialize(),
+      signedPreKeyId: 1,
+      signedPreKey: spkPub,
+      signedPreKeySignature: spkSig,
+      identityKey: this.identityPublic.serialize(),
+      kyberPreKeyId: 1,
+      kyberPreKey: kyberPub,
+      kyberPreKeySignature: kyberSig,
+    };
+  }
+
+  /** Parses a serialized bundle and starts a session with `peer` (as after a server fetch). */
+  async processBundle(peer, b) {
+    const bundle = S.PreKeyBundle.new(
+      b.registrationId,
+      b.deviceId,
+      b.preKeyId,
+      S.PublicKey.deserialize(b.preKey),
+      b.signedPreKeyId,
+      S.PublicKey.deserialize(b.signedPreKey),
+      b.signedPreKeySignature,
+      S.PublicKey.deserialize(b.identityKey),
+      b.kyberPreKeyId,
+      S.KEMPublicKey.deserialize(b.kyberPreKey),
+      b.kyberPreKeySignature,
+    );
+    await S.processPreKeyBundle(bundle, peer.address, this.sessions, this.identities);
+  }
+
+  /** Encrypts for `peer`; returns {type, bytes} as they would go on the wire. */
+  async encrypt(peer, plaintext) {
+    const ct = await S.signalEncrypt(plaintext, peer.address, this.sessions, this.identities);
+    return { type: ct.type(), bytes: ct.serialize() };
+  }
+
+  /** Decrypts wire bytes from `peer`. */
+  async decrypt(peer, msg) {
+    if (msg.type === S.CiphertextMessageType.PreKey) {
+      return S.signalDecryptPreKey(
+        S.PreKeySignalMessage.deserialize(msg.bytes),
+        peer.address,
+        this.sessions,
+        this.identities,
+        this.preKeys,
+        this.signedPreKeys,
+        this.kyberPreKeys,
+      );
+    }
+    return S.signalDecrypt(S.SignalMessage.deserialize(msg.bytes), peer.address, this.sessions, this.identities);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+
+const now = () => process.hrtime.bigint();
+
+function check(pt, expected, full) {
+  if (pt.length !== expected.length) throw new Error('decrypted length mismatch');
+  if (full && !Buffer.from(pt).equals(Buffer.from(expected))) throw new Error('decrypted content mismatch');
+}
+
+/**
+ * Runs `batch(n)` (which performs n ops and returns the nanoseconds they took) until the measured
+ * time reaches `seconds`; returns ops per second over the measured time only.
+ */
+async function measure(seconds, batch, batchSize) {
+  const limit = BigInt(Math.round(seconds * 1e9));
+  let ns = 0n;
+  let ops = 0;
+  while (ns < limit) {
+    ns += await batch(batchSize);
+    ops += batchSize;
+  }
+  return { ops, seconds: Number(ns) / 1e9, opsPerSec: ops / (Number(ns) / 1e9) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+/**
+ * session_setup: one op = Alice parses and processes a pre-generated bundle of a brand-new Bob
+ * (identity + signed prekey + Kyber prekey + one-time prekey) + Alice encrypts the first 100-byte
+ * message (a PreKeySignalMessage) + Bob parses and decrypts it. Bobs are generated, with their
+ * prekey records stored, outside the measured time.
+ */
+function sessionSetup(message) {
+  const alice = new Party();
+  let first = true;
+  return async (n) => {
+    const bobs = [];
+    for (let i = 0; i < n; i++) {
+      const bob = new Party();
+      bobs.push([bob, bob.makeBundle()]);
+    }
+    const t0 = now();
+    for (const [bob, bundle] of bobs) {
+      await alice.processBundle(bob, bundle);
+      const msg = await alice.encrypt(bob, message);
+      const pt = await bob.decrypt(alice, msg);
+      if (msg.type !== S.CiphertextMessageType.PreKey) throw new Error('expected a PreKeySignalMessage');
+      check(pt, message, first);
+      first = false;
+    }
+    return now() - t0;
+  };
+}
+
+/** Alice and Bob with an acknowledged session: Alice → Bob (PreKey), Bob → Alice, untimed. */
+async function establishedPair(message) {
+  const alice = new Party();
+  const bob = new Party();
+  await alice.processBundle(bob, bob.makeBundle());
+  check(await bob.decrypt(alice, await alice.encrypt(bob, message)), message, true);
+  check(await alice.decrypt(bob, await bob.encrypt(alice, message)), message, true);
+  return { alice, bob };
+}
+
+/**
+ * two_way: one op = one 100-byte message, alternately Alice → Bob and Bob → Alice (sender
+ * encrypts, receiver parses and decrypts), so every message's receipt is a DH ratchet step.
+ */
+async function twoWay(message) {
+  const { alice, bob } = await establishedPair(message);
+  let turn = 0;
+  let first = true;
+  return async (n) => {
+    const t0 = now();
+    for (let i = 0; i < n; i++) {
+      const [from, to] = turn++ % 2 === 0 ? [alice, bob] : [bob, alice];
+      const msg = await from.encrypt(to, message);
+      check(await to.decrypt(from, msg), message, first);
+      first = false;
+    }
+    return now() - t0;
+  };
+}
+
+/**
+ * one_way: one op = one 100-byte message Alice → Bob (encrypt + parse + decrypt); Bob never
+ * replies, so both sides only step their symmetric chains.
+ */
+async function oneWay(message) {
+  const { alice, bob } = await establishedPair(message);
+  let first = true;
+  return async (n) => {
+    const t0 = now();
+    for (let i = 0; i < n; i++) {
+      const msg = await alice.encrypt(bob, message);
+      check(await bob.decrypt(alice, msg), message, first);
+      first = false;
+    }
+    return now() - t0;
+  };
+}
+
+const SETUPS = {
+  session_setup: { make: async (m) => sessionSetup(m), batch: 16 },
+  two_way: { make: twoWay, batch: 64 },
+  one_way: { make: oneWay, batch: 64 },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const round1 = (x) => Math.round(x * 10) / 10;
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const message = new Uint8Array(randomBytes(MESSAGE_BYTES));
+  process.stderr.write(
+    `libsignal ${VERSION} in-process bench: figures=${opts.figures.join(',')} warmup=${opts.warmup}s ` +
+      `seconds=${opts.seconds} runs=${opts.runs} message=${MESSAGE_BYTES}B node=${process.version}\n`,
+  );
+  const runs = Array.from({ length: opts.runs }, () => ({}));
+  const result = { implementation: 'libsignal', version: VERSION };
+  for (const figure of opts.figures) {
+    const { make, batch } = SETUPS[figure];
+    if (opts.warmup > 0) await measure(opts.warmup, await make(message), batch);
+    const perRun = [];
+    for (let r = 0; r < opts.runs; r++) {
+      // A fresh session (fresh parties) per run; its setup is not measured.
+      const m = await measure(opts.seconds, await make(message), batch);
+      perRun.push(m.opsPerSec);
+      runs[r][figure] = round1(m.opsPerSec);
+      process.stderr.write(`  ${figure} run ${r + 1}: ${m.ops} ops in ${m.seconds.toFixed(3)} s = ${m.opsPerSec.toFixed(1)} ops/s\n`);
+    }
+    result[figure] = round1(median(perRun));
+  }
+  result.runs = runs;
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e?.stack ?? e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+/** Sotto's pure-Java Signal Protocol: PQXDH session setup and the Double Ratchet, wire-compatible with libsignal. */
+package org.sotto.protocol;
