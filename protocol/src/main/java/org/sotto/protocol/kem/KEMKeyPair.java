@@ -37,11 +37,11 @@ public record KEMKeyPair(KEMPublicKey publicKey, KEMSecretKey secretKey) {
     generator.init(new MLKEMKeyGenerationParameters(rng, MLKEMParameters.ml_kem_1024));
     AsymmetricCipherKeyPair pair = generator.generateKeyPair();
     MLKEMPublicKeyParameters publicParameters = (MLKEMPublicKeyParameters) pair.getPublic();
-    // BouncyCastle keeps the 64-byte seed too and may prefer it for encodings; ask explicitly for
-    // the expanded form that libsignal stores.
+    // BouncyCastle also keeps the 64-byte seed (d ‖ z) and may prefer it for ASN.1 encodings; ask
+    // explicitly for the expanded form that libsignal stores.
     byte[] expanded =
         ((MLKEMPrivateKeyParameters) pair.getPrivate())
-            .getParametersWithFormat(MLKEMPrivateKeyParameters.EXPANDED_KEY)
+            .withPreferredFormat(MLKEMPrivateKeyParameters.EXPANDED_KEY)
             .getEncoded();
     if (expanded.length != KEMSecretKey.KEY_LENGTH) {
       throw new AssertionError("ML-KEM-1024 expanded key has " + expanded.length + " bytes");

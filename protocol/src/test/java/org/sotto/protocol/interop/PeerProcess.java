@@ -326,7 +326,7 @@ final class PeerProcess implements AutoCloseable {
       Process p =
           new ProcessBuilder(tool, "--version")
               .redirectErrorStream(true)
-              .redirect(ProcessBuilder.Redirect.DISCARD)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();
       if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
         return tool;

@@ -1,0 +1,41 @@
+package org.sotto.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class DemoCommandTest {
+  @Test
+  void demo_runs_printsEveryMessageDecryptedWithPreKeyThenSignalTypes() {
+    StringWriter out = new StringWriter();
+    CommandLine cmd = SottoMain.commandLine();
+    cmd.setOut(new PrintWriter(out));
+    assertEquals(0, cmd.execute("demo"));
+    String text = out.toString();
+    assertTrue(text.contains("PreKeySignalMessage"), text);
+    assertTrue(text.contains("Nobody but you can read it, not even the server."), text);
+    assertTrue(text.contains("Forward secrecy and post-compromise security. See you!"), text);
+    long signalLines = text.lines().filter(l -> l.contains(" SignalMessage ")).count();
+    assertEquals(4, signalLines, text);
+  }
+
+  @Test
+  void noArguments_printsUsageAndExitsZero() {
+    StringWriter out = new StringWriter();
+    CommandLine cmd = SottoMain.commandLine();
+    cmd.setOut(new PrintWriter(out));
+    assertEquals(0, cmd.execute());
+    assertTrue(out.toString().contains("demo"), out.toString());
+  }
+
+  @Test
+  void unknownVerb_exitsWithUserError() {
+    CommandLine cmd = SottoMain.commandLine();
+    cmd.setErr(new PrintWriter(new StringWriter()));
+    assertEquals(1, cmd.execute("frobnicate"));
+  }
+}
