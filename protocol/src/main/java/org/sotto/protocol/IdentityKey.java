@@ -4,8 +4,8 @@ import java.util.Objects;
 import org.sotto.protocol.ecc.ECPublicKey;
 
 /**
- * The long-term public identity key of one party (a Curve25519 key, 33 bytes serialized). Immutable and
- * thread-safe.
+ * The long-term public identity key of one party (a Curve25519 key, 33 bytes serialized). Immutable
+ * and thread-safe.
  */
 public final class IdentityKey {
   private final ECPublicKey publicKey;

@@ -7,7 +7,8 @@ import org.sotto.protocol.ecc.ECKeyPair;
 import org.sotto.protocol.ecc.ECPrivateKey;
 
 /**
- * A party's identity key pair. The private half never appears in {@link #toString()}. Immutable and thread-safe.
+ * A party's identity key pair. The private half never appears in {@link #toString()}. Immutable and
+ * thread-safe.
  */
 public final class IdentityKeyPair {
   private static final int SERIALIZED_LENGTH = 33 + 32;
@@ -33,7 +34,8 @@ public final class IdentityKeyPair {
       throw new InvalidKeyException("identity key pair must be " + SERIALIZED_LENGTH + " bytes");
     }
     IdentityKey pub = IdentityKey.fromBytes(Arrays.copyOfRange(serialized, 0, 33));
-    ECPrivateKey priv = ECPrivateKey.fromBytes(Arrays.copyOfRange(serialized, 33, SERIALIZED_LENGTH));
+    ECPrivateKey priv =
+        ECPrivateKey.fromBytes(Arrays.copyOfRange(serialized, 33, SERIALIZED_LENGTH));
     if (!priv.publicKey().equals(pub.publicKey())) {
       throw new InvalidKeyException("identity private key does not match its public key");
     }

@@ -1,6 +1,9 @@
 package org.sotto.protocol;
 
-/** A stored record (session or prekey) is malformed: truncated, of an unknown format version or inconsistent. */
+/**
+ * A stored record (session or prekey) is malformed: truncated, of an unknown format version or
+ * inconsistent.
+ */
 public final class InvalidRecordException extends ProtocolException {
   private static final long serialVersionUID = 1L;
 

@@ -15,8 +15,9 @@ import org.sotto.protocol.state.SessionState;
 import org.sotto.protocol.state.SignalProtocolStore;
 
 /**
- * Starts a session with a remote device from its {@link PreKeyBundle} (the PQXDH initiator side). The responder side
- * runs inside {@link SessionCipher#decrypt(org.sotto.protocol.message.PreKeySignalMessage, Instant, SecureRandom)}.
+ * Starts a session with a remote device from its {@link PreKeyBundle} (the PQXDH initiator side).
+ * The responder side runs inside {@link
+ * SessionCipher#decrypt(org.sotto.protocol.message.PreKeySignalMessage, Instant, SecureRandom)}.
  * Not thread-safe with respect to other operations on the same remote address.
  */
 public final class SessionBuilder {
@@ -30,8 +31,8 @@ public final class SessionBuilder {
   }
 
   /**
-   * Verifies both prekey signatures and the identity's trust, then sets up a new current session (archiving any
-   * older one). Nothing is stored unless every check passes.
+   * Verifies both prekey signatures and the identity's trust, then sets up a new current session
+   * (archiving any older one). Nothing is stored unless every check passes.
    *
    * @throws InvalidKeyException a prekey signature does not verify or a key is unusable
    * @throws UntrustedIdentityException the bundle's identity differs from the trusted one

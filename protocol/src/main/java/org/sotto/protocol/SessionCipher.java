@@ -29,21 +29,23 @@ import org.sotto.protocol.state.SignalProtocolStore;
 import org.sotto.protocol.state.SignedPreKeyRecord;
 
 /**
- * Encrypts and decrypts 1:1 messages with one remote device (Double Ratchet), and completes PQXDH as the responder
- * on a first {@link PreKeySignalMessage}. Decryption works on a copy of the session record and stores it only after
- * the MAC and the identity's trust have been checked, so a failed decrypt never changes stored state. Not
- * thread-safe with respect to other operations on the same remote address.
+ * Encrypts and decrypts 1:1 messages with one remote device (Double Ratchet), and completes PQXDH
+ * as the responder on a first {@link PreKeySignalMessage}. Decryption works on a copy of the
+ * session record and stores it only after the MAC and the identity's trust have been checked, so a
+ * failed decrypt never changes stored state. Not thread-safe with respect to other operations on
+ * the same remote address.
  */
 public final class SessionCipher {
   /**
-   * How far ahead of the receiving chain a message counter may be. Each skipped step costs two HMACs; beyond this a
-   * message is rejected rather than letting a sender make us compute without bound (libsignal's limit).
+   * How far ahead of the receiving chain a message counter may be. Each skipped step costs two
+   * HMACs; beyond this a message is rejected rather than letting a sender make us compute without
+   * bound (libsignal's limit).
    */
   public static final int MAX_FORWARD_JUMPS = 25_000;
 
   /**
-   * An initiator whose first messages have not been answered for this long stops using the session (libsignal's
-   * rule): the responder's prekeys may well be gone, and a fresh bundle is needed.
+   * An initiator whose first messages have not been answered for this long stops using the session
+   * (libsignal's rule): the responder's prekeys may well be gone, and a fresh bundle is needed.
    */
   public static final Duration MAX_UNACKNOWLEDGED_SESSION_AGE = Duration.ofDays(30);
 
@@ -54,8 +56,8 @@ public final class SessionCipher {
   /**
    * A cipher for messages with {@code remoteAddress}.
    *
-   * @param localAddress our own address, used for the {@code addresses} field; may be null to neither send nor
-   *     check that field
+   * @param localAddress our own address, used for the {@code addresses} field; may be null to
+   *     neither send nor check that field
    */
   public SessionCipher(
       SignalProtocolStore store, ProtocolAddress localAddress, ProtocolAddress remoteAddress) {
@@ -70,11 +72,11 @@ public final class SessionCipher {
   }
 
   /**
-   * Encrypts {@code plaintext}: a {@link PreKeySignalMessage} until the peer has answered, a {@link SignalMessage}
-   * afterwards.
+   * Encrypts {@code plaintext}: a {@link PreKeySignalMessage} until the peer has answered, a {@link
+   * SignalMessage} afterwards.
    *
-   * @throws NoSessionException there is no usable session (none, or an unanswered one older than {@link
-   *     #MAX_UNACKNOWLEDGED_SESSION_AGE})
+   * @throws NoSessionException there is no usable session (none, or an unanswered one older than
+   *     {@link #MAX_UNACKNOWLEDGED_SESSION_AGE})
    * @throws UntrustedIdentityException the session's identity is no longer trusted
    */
   public CiphertextMessage encrypt(byte[] plaintext, Instant now, SecureRandom rng)
@@ -138,8 +140,9 @@ public final class SessionCipher {
   }
 
   /**
-   * Decrypts a first message of a session, setting the session up (PQXDH responder) if it is new. The one-time
-   * prekey is deleted and a one-time Kyber prekey marked used only once decryption has succeeded.
+   * Decrypts a first message of a session, setting the session up (PQXDH responder) if it is new.
+   * The one-time prekey is deleted and a one-time Kyber prekey marked used only once decryption has
+   * succeeded.
    *
    * @throws InvalidMessageException the message is malformed or does not decrypt
    * @throws DuplicateMessageException the message was already received
@@ -201,7 +204,10 @@ public final class SessionCipher {
 
   private record UsedPreKeys(OptionalInt preKeyId, int kyberPreKeyId) {}
 
-  /** Sets up the responder state for a new base key; returns the prekeys used, or null for a known session. */
+  /**
+   * Sets up the responder state for a new base key; returns the prekeys used, or null for a known
+   * session.
+   */
   private UsedPreKeys processPreKey(SessionRecord record, PreKeySignalMessage message)
       throws InvalidKeyException, InvalidMessageException {
     if (record.hasSessionState(message.messageVersion(), message.baseKey().serialize())) {
@@ -259,7 +265,11 @@ public final class SessionCipher {
       }
     }
     throw new InvalidMessageException(
-        "message from " + remoteAddress + " does not decrypt (" + String.join("; ", failures) + ")");
+        "message from "
+            + remoteAddress
+            + " does not decrypt ("
+            + String.join("; ", failures)
+            + ")");
   }
 
   private byte[] decryptWithState(SessionState state, SignalMessage message, SecureRandom rng)

@@ -138,7 +138,8 @@ class SessionCipherTest {
     version[0] = 0x34;
     byte[] before = bob.sessionBytes(alice);
     assertThrows(
-        InvalidMessageException.class, () -> bob.decrypt(alice, CiphertextMessage.WHISPER_TYPE, body));
+        InvalidMessageException.class,
+        () -> bob.decrypt(alice, CiphertextMessage.WHISPER_TYPE, body));
     assertThrows(
         InvalidMessageException.class,
         () -> bob.decrypt(alice, CiphertextMessage.WHISPER_TYPE, version));
@@ -149,7 +150,8 @@ class SessionCipherTest {
   @Test
   void decrypt_tooFarInFuture_rejectsAndKeepsSession() throws Exception {
     establish();
-    // Fast-forward Alice's sending chain past the forward-jump limit without encrypting each message.
+    // Fast-forward Alice's sending chain past the forward-jump limit without encrypting each
+    // message.
     SessionRecord record = alice.store.loadSession(bob.address);
     SessionState state = record.currentState();
     var ck = state.senderChainKey();

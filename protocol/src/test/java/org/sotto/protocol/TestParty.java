@@ -13,7 +13,10 @@ import org.sotto.protocol.state.SignedPreKeyRecord;
 import org.sotto.protocol.state.impl.InMemorySignalProtocolStore;
 import org.sotto.protocol.util.KeyHelper;
 
-/** One device in a test: identity, in-memory store and helpers to publish bundles and exchange messages. */
+/**
+ * One device in a test: identity, in-memory store and helpers to publish bundles and exchange
+ * messages.
+ */
 public final class TestParty {
   public static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
 

@@ -10,12 +10,12 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
  * Conversions between the three shapes of Curve25519: Montgomery (X25519 keys), Edwards (Ed25519
- * keys, as XEdDSA needs them) and BouncyCastle's short Weierstrass form "curve25519", which is where
- * the scalar multiplications happen.
+ * keys, as XEdDSA needs them) and BouncyCastle's short Weierstrass form "curve25519", which is
+ * where the scalar multiplications happen.
  *
  * <p>The maps are the standard birational equivalences: Weierstrass x = u + A/3, y = v; Edwards y =
- * (u − 1)/(u + 1), x = c·u/v with c² = −(A + 2). Everything here is formula evaluation over BouncyCastle
- * field elements; no point arithmetic is written by hand. Stateless and thread-safe.
+ * (u − 1)/(u + 1), x = c·u/v with c² = −(A + 2). Everything here is formula evaluation over
+ * BouncyCastle field elements; no point arithmetic is written by hand. Stateless and thread-safe.
  */
 final class Curve25519Points {
 
@@ -45,9 +45,9 @@ final class Curve25519Points {
       CURVE.fromBigInteger(MONTGOMERY_A.multiply(BigInteger.valueOf(3).modInverse(P)).mod(P));
 
   /**
-   * c = √−486664 mod p, the root for which the Curve25519 base point (u = 9) maps to the Ed25519 base
-   * point (x = 15112221349535400772501151409588531511454012693041857206046113283949847762202). The
-   * other root would map every point to its negation and flip every sign bit.
+   * c = √−486664 mod p, the root for which the Curve25519 base point (u = 9) maps to the Ed25519
+   * base point (x = 15112221349535400772501151409588531511454012693041857206046113283949847762202).
+   * The other root would map every point to its negation and flip every sign bit.
    */
   static final BigInteger EDWARDS_X_SCALE =
       new BigInteger("70d9120b9f5ff9442d84f723fc03b0813a5e2c2eb482e57d3391fb5500ba81e7", 16);
@@ -62,8 +62,8 @@ final class Curve25519Points {
 
   /**
    * Comb multiplier for secret scalars times the base point: table lookups are constant-time and it
-   * avoids the variable-time wNAF that {@link ECPoint#multiply} would use (this is what BouncyCastle
-   * itself uses for ECDSA nonces).
+   * avoids the variable-time wNAF that {@link ECPoint#multiply} would use (this is what
+   * BouncyCastle itself uses for ECDSA nonces).
    */
   private static final FixedPointCombMultiplier BASE_MULTIPLIER = new FixedPointCombMultiplier();
 
@@ -74,7 +74,9 @@ final class Curve25519Points {
     return encodeEdwards(BASE_MULTIPLIER.multiply(BASE, k));
   }
 
-  /** Encodes a Weierstrass point of the prime-order subgroup as an Ed25519 point (y ‖ sign of x). */
+  /**
+   * Encodes a Weierstrass point of the prime-order subgroup as an Ed25519 point (y ‖ sign of x).
+   */
   static byte[] encodeEdwards(ECPoint point) {
     ECPoint w = point.normalize();
     if (w.isInfinity()) {
@@ -97,8 +99,8 @@ final class Curve25519Points {
   }
 
   /**
-   * Returns the Ed25519 encoding of the point with Edwards y = (u − 1)/(u + 1) and the given sign bit
-   * ({@code 0} or {@link #SIGN_BIT}), or {@code null} if u ≥ p or u = −1 (no such y).
+   * Returns the Ed25519 encoding of the point with Edwards y = (u − 1)/(u + 1) and the given sign
+   * bit ({@code 0} or {@link #SIGN_BIT}), or {@code null} if u ≥ p or u = −1 (no such y).
    */
   static byte[] edwardsFromMontgomery(byte[] u, int signBit) {
     BigInteger value = fromLittleEndian(u, 0, ELEMENT_LENGTH);
@@ -117,8 +119,8 @@ final class Curve25519Points {
   }
 
   /**
-   * Whether {@code u} is a canonical encoding (u &lt; p) of a point on the curve (not its twist) that
-   * lies in the prime-order subgroup, i.e. [L]P is the identity.
+   * Whether {@code u} is a canonical encoding (u &lt; p) of a point on the curve (not its twist)
+   * that lies in the prime-order subgroup, i.e. [L]P is the identity.
    */
   static boolean isCanonical(byte[] u) {
     BigInteger value = fromLittleEndian(u, 0, ELEMENT_LENGTH);

@@ -7,8 +7,8 @@ import java.util.Objects;
 import org.sotto.protocol.InvalidKeyException;
 
 /**
- * A Curve25519 public key: the 32-byte X25519 u-coordinate, serialized as {@code 0x05 ‖ u}. Verifies
- * XEdDSA signatures made by the matching {@link ECPrivateKey}.
+ * A Curve25519 public key: the 32-byte X25519 u-coordinate, serialized as {@code 0x05 ‖ u}.
+ * Verifies XEdDSA signatures made by the matching {@link ECPrivateKey}.
  *
  * <p>Parsing accepts any 32 bytes, as libsignal does; callers that must reject non-canonical or
  * small-subgroup keys (PQXDH base keys) ask {@link #isCanonical()}. Immutable and thread-safe.
@@ -38,12 +38,17 @@ public final class ECPublicKey implements Comparable<ECPublicKey> {
     Objects.requireNonNull(serialized, "serialized");
     if (serialized.length != SERIALIZED_LENGTH) {
       throw new InvalidKeyException(
-          "Curve25519 public key must be " + SERIALIZED_LENGTH + " bytes, got " + serialized.length);
+          "Curve25519 public key must be "
+              + SERIALIZED_LENGTH
+              + " bytes, got "
+              + serialized.length);
     }
     return fromBytes(serialized, 0);
   }
 
-  /** Parses the {@value #SERIALIZED_LENGTH}-byte serialized key at {@code offset} in {@code buf}. */
+  /**
+   * Parses the {@value #SERIALIZED_LENGTH}-byte serialized key at {@code offset} in {@code buf}.
+   */
   public static ECPublicKey fromBytes(byte[] buf, int offset) throws InvalidKeyException {
     Objects.requireNonNull(buf, "buf");
     if (offset < 0 || buf.length - offset < SERIALIZED_LENGTH) {
@@ -81,16 +86,16 @@ public final class ECPublicKey implements Comparable<ECPublicKey> {
 
   /**
    * Verifies an XEdDSA signature (libsignal variant) over {@code message}. Returns {@code false},
-   * never throws, for a wrong signature and for any malformed input: null, a length other than 64, a
-   * key with u ≥ p.
+   * never throws, for a wrong signature and for any malformed input: null, a length other than 64,
+   * a key with u ≥ p.
    */
   public boolean verifySignature(byte[] message, byte[] signature) {
     return XEdDsa.verify(u, message, signature);
   }
 
   /**
-   * Whether this key is canonical: u &lt; p, u is on Curve25519 rather than its twist, and the point
-   * has no small-order component ([L]P is the identity).
+   * Whether this key is canonical: u &lt; p, u is on Curve25519 rather than its twist, and the
+   * point has no small-order component ([L]P is the identity).
    */
   public boolean isCanonical() {
     return Curve25519Points.isCanonical(u);
@@ -115,8 +120,6 @@ public final class ECPublicKey implements Comparable<ECPublicKey> {
 
   @Override
   public String toString() {
-    return "ECPublicKey["
-        + HexFormat.of().formatHex(u, 0, TO_STRING_PREFIX_BYTES)
-        + "\u2026]";
+    return "ECPublicKey[" + HexFormat.of().formatHex(u, 0, TO_STRING_PREFIX_BYTES) + "\u2026]";
   }
 }

@@ -37,8 +37,8 @@ final class XEdDsa {
   private XEdDsa() {}
 
   /**
-   * Signs {@code message} with the clamped X25519 scalar {@code a} whose Ed25519 public key (with its
-   * real sign bit) is {@code edwardsPublicKey}.
+   * Signs {@code message} with the clamped X25519 scalar {@code a} whose Ed25519 public key (with
+   * its real sign bit) is {@code edwardsPublicKey}.
    */
   static byte[] sign(byte[] a, byte[] edwardsPublicKey, byte[] message, SecureRandom rng) {
     byte[] z = new byte[RANDOM_LENGTH];
@@ -52,14 +52,16 @@ final class XEdDsa {
     sha512.update(z, 0, z.length);
     sha512.doFinal(digest, 0);
     Arrays.fill(z, (byte) 0);
-    BigInteger r = Curve25519Points.fromLittleEndian(digest, 0, HASH_LENGTH).mod(Curve25519Points.L);
+    BigInteger r =
+        Curve25519Points.fromLittleEndian(digest, 0, HASH_LENGTH).mod(Curve25519Points.L);
     byte[] encodedR = Curve25519Points.scalarMultBaseEncoded(r);
 
     sha512.update(encodedR, 0, encodedR.length);
     sha512.update(edwardsPublicKey, 0, edwardsPublicKey.length);
     sha512.update(message, 0, message.length);
     sha512.doFinal(digest, 0);
-    BigInteger h = Curve25519Points.fromLittleEndian(digest, 0, HASH_LENGTH).mod(Curve25519Points.L);
+    BigInteger h =
+        Curve25519Points.fromLittleEndian(digest, 0, HASH_LENGTH).mod(Curve25519Points.L);
     Arrays.fill(digest, (byte) 0);
 
     BigInteger scalar = Curve25519Points.fromLittleEndian(a, 0, a.length);

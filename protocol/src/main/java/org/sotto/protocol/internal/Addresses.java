@@ -5,8 +5,9 @@ import java.util.UUID;
 import org.sotto.protocol.ProtocolAddress;
 
 /**
- * The {@code addresses} field of a SignalMessage inside a PreKeySignalMessage: {@code 0x00 ‖ uuid16 ‖ senderDevice
- * ‖ 0x00 ‖ uuid16 ‖ recipientDevice} (36 bytes), present only when both names are UUIDs. Stateless, thread-safe.
+ * The {@code addresses} field of a SignalMessage inside a PreKeySignalMessage: {@code 0x00 ‖ uuid16
+ * ‖ senderDevice ‖ 0x00 ‖ uuid16 ‖ recipientDevice} (36 bytes), present only when both names are
+ * UUIDs. Stateless, thread-safe.
  */
 public final class Addresses {
   /** Length of the encoded field. */

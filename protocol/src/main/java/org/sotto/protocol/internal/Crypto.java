@@ -13,8 +13,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
 import org.sotto.protocol.InvalidMessageException;
 
 /**
- * The symmetric primitives the ratchets use, from the JDK (AES) and BouncyCastle (HMAC-SHA256). Stateless and
- * thread-safe. Impossible JCA failures (a missing AES-CBC provider) become {@link AssertionError}.
+ * The symmetric primitives the ratchets use, from the JDK (AES) and BouncyCastle (HMAC-SHA256).
+ * Stateless and thread-safe. Impossible JCA failures (a missing AES-CBC provider) become {@link
+ * AssertionError}.
  */
 public final class Crypto {
   /** AES-256 key length in bytes. */
@@ -51,11 +52,14 @@ public final class Crypto {
     }
   }
 
-  /** AES-256-CBC with PKCS#7 padding; bad length or padding gives {@link InvalidMessageException}. */
+  /**
+   * AES-256-CBC with PKCS#7 padding; bad length or padding gives {@link InvalidMessageException}.
+   */
   public static byte[] aesCbcDecrypt(byte[] key, byte[] iv, byte[] ciphertext)
       throws InvalidMessageException {
     if (ciphertext.length == 0 || ciphertext.length % AES_IV_LENGTH != 0) {
-      throw new InvalidMessageException("ciphertext length is not a positive multiple of the block size");
+      throw new InvalidMessageException(
+          "ciphertext length is not a positive multiple of the block size");
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");

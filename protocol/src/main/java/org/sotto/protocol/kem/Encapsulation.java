@@ -6,11 +6,12 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * The result of {@link Kyber1024#encapsulate}: the serialized ciphertext to send ({@code 0x08 ‖ 1568
- * bytes}) and the 32-byte round-3 shared secret to keep. Holds its own copies and hands out copies;
- * {@link #toString()} omits the secret. Immutable and thread-safe.
+ * The result of {@link Kyber1024#encapsulate}: the serialized ciphertext to send ({@code 0x08 ‖
+ * 1568 bytes}) and the 32-byte round-3 shared secret to keep. Holds its own copies and hands out
+ * copies; {@link #toString()} omits the secret. Immutable and thread-safe.
  *
- * @param ciphertext the serialized ciphertext, {@value Kyber1024#SERIALIZED_CIPHERTEXT_LENGTH} bytes
+ * @param ciphertext the serialized ciphertext, {@value Kyber1024#SERIALIZED_CIPHERTEXT_LENGTH}
+ *     bytes
  * @param sharedSecret the shared secret, {@value Kyber1024#SHARED_SECRET_LENGTH} bytes
  */
 public record Encapsulation(byte[] ciphertext, byte[] sharedSecret) {
@@ -24,10 +25,12 @@ public record Encapsulation(byte[] ciphertext, byte[] sharedSecret) {
     Objects.requireNonNull(ciphertext, "ciphertext");
     Objects.requireNonNull(sharedSecret, "sharedSecret");
     if (ciphertext.length != Kyber1024.SERIALIZED_CIPHERTEXT_LENGTH) {
-      throw new IllegalArgumentException("ciphertext must be " + Kyber1024.SERIALIZED_CIPHERTEXT_LENGTH + " bytes");
+      throw new IllegalArgumentException(
+          "ciphertext must be " + Kyber1024.SERIALIZED_CIPHERTEXT_LENGTH + " bytes");
     }
     if (sharedSecret.length != Kyber1024.SHARED_SECRET_LENGTH) {
-      throw new IllegalArgumentException("sharedSecret must be " + Kyber1024.SHARED_SECRET_LENGTH + " bytes");
+      throw new IllegalArgumentException(
+          "sharedSecret must be " + Kyber1024.SHARED_SECRET_LENGTH + " bytes");
     }
     ciphertext = ciphertext.clone();
     sharedSecret = sharedSecret.clone();
@@ -50,7 +53,7 @@ public record Encapsulation(byte[] ciphertext, byte[] sharedSecret) {
   public boolean equals(Object o) {
     return o instanceof Encapsulation other
         && MessageDigest.isEqual(ciphertext, other.ciphertext)
-        & MessageDigest.isEqual(sharedSecret, other.sharedSecret);
+            & MessageDigest.isEqual(sharedSecret, other.sharedSecret);
   }
 
   @Override

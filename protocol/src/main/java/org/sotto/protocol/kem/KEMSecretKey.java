@@ -70,9 +70,9 @@ public final class KEMSecretKey {
   }
 
   /**
-   * Decapsulates a serialized ciphertext ({@code 0x08 ‖ 1568 bytes}) into the 32-byte round-3 shared
-   * secret. A well-formed but tampered ciphertext yields an unrelated secret, not an exception
-   * (implicit rejection).
+   * Decapsulates a serialized ciphertext ({@code 0x08 ‖ 1568 bytes}) into the 32-byte round-3
+   * shared secret. A well-formed but tampered ciphertext yields an unrelated secret, not an
+   * exception (implicit rejection).
    *
    * @throws InvalidMessageException if the ciphertext has the wrong length or type byte
    */
@@ -87,7 +87,8 @@ public final class KEMSecretKey {
     }
     int type = ciphertext[0] & 0xFF;
     if (type != KEMPublicKey.TYPE_KYBER1024) {
-      throw new InvalidMessageException("Unknown KEM ciphertext type 0x" + Integer.toHexString(type));
+      throw new InvalidMessageException(
+          "Unknown KEM ciphertext type 0x" + Integer.toHexString(type));
     }
     byte[] raw = Arrays.copyOfRange(ciphertext, 1, ciphertext.length);
     byte[] mlkemSecret = new MLKEMExtractor(parameters).extractSecret(raw);

@@ -12,9 +12,9 @@ import org.bouncycastle.crypto.kems.MLKEMGenerator;
  * Kyber-1024 encapsulation, round-3 flavour. ML-KEM-1024 (FIPS 203) and round-3 Kyber-1024 share
  * key and ciphertext formats; they differ in the final key derivation, which round 3 performs as
  * {@code SHAKE256(K ‖ SHA3-256(c), 32)} on top of the value ML-KEM returns. Applying that step to
- * BouncyCastle's ML-KEM result gives libsignal's type-0x08 secret for every valid ciphertext. (On an
- * invalid ciphertext both reject implicitly, with pseudo-random secrets that differ between the two
- * schemes; neither matches the sender's, so nothing on the wire depends on the difference.)
+ * BouncyCastle's ML-KEM result gives libsignal's type-0x08 secret for every valid ciphertext. (On
+ * an invalid ciphertext both reject implicitly, with pseudo-random secrets that differ between the
+ * two schemes; neither matches the sender's, so nothing on the wire depends on the difference.)
  *
  * <p>Stateless and thread-safe.
  */

@@ -8,7 +8,9 @@ public sealed interface CiphertextMessage permits SignalMessage, PreKeySignalMes
   /** The current (PQXDH) message version. */
   int CURRENT_VERSION = 4;
 
-  /** The oldest message version whose framing we still parse (it is then rejected by the session). */
+  /**
+   * The oldest message version whose framing we still parse (it is then rejected by the session).
+   */
   int MIN_PARSED_VERSION = 3;
 
   /** Type of a {@link SignalMessage}. */

@@ -12,9 +12,10 @@ import org.sotto.protocol.internal.proto.WireProtos;
 import org.sotto.protocol.kem.Kyber1024;
 
 /**
- * The first message(s) of a PQXDH session (type 3): {@code version ‖ protobuf}, carrying the initiator's identity
- * and base key, the ids of the responder's prekeys it used, the Kyber ciphertext, and a whole {@link SignalMessage}.
- * It has no MAC of its own. Immutable and thread-safe.
+ * The first message(s) of a PQXDH session (type 3): {@code version ‖ protobuf}, carrying the
+ * initiator's identity and base key, the ids of the responder's prekeys it used, the Kyber
+ * ciphertext, and a whole {@link SignalMessage}. It has no MAC of its own. Immutable and
+ * thread-safe.
  */
 public final class PreKeySignalMessage implements CiphertextMessage {
   private final int messageVersion;

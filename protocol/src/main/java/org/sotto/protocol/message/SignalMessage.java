@@ -12,8 +12,9 @@ import org.sotto.protocol.internal.Crypto;
 import org.sotto.protocol.internal.proto.WireProtos;
 
 /**
- * A Double Ratchet message (type 2): {@code version ‖ protobuf ‖ MAC(8)}. The MAC is HMAC-SHA256 over both identity
- * keys, the version byte and the protobuf, truncated to 8 bytes. Immutable and thread-safe.
+ * A Double Ratchet message (type 2): {@code version ‖ protobuf ‖ MAC(8)}. The MAC is HMAC-SHA256
+ * over both identity keys, the version byte and the protobuf, truncated to 8 bytes. Immutable and
+ * thread-safe.
  */
 public final class SignalMessage implements CiphertextMessage {
   /** Length of the truncated MAC appended to the message. */
@@ -122,16 +123,19 @@ public final class SignalMessage implements CiphertextMessage {
   }
 
   /** Checks the MAC in constant time. */
-  public boolean verifyMac(IdentityKey senderIdentity, IdentityKey receiverIdentity, byte[] macKey) {
+  public boolean verifyMac(
+      IdentityKey senderIdentity, IdentityKey receiverIdentity, byte[] macKey) {
     byte[] versioned = Arrays.copyOf(serialized, serialized.length - MAC_LENGTH);
     byte[] expected = mac(senderIdentity, receiverIdentity, macKey, versioned);
-    byte[] actual = Arrays.copyOfRange(serialized, serialized.length - MAC_LENGTH, serialized.length);
+    byte[] actual =
+        Arrays.copyOfRange(serialized, serialized.length - MAC_LENGTH, serialized.length);
     return Crypto.constantTimeEquals(expected, actual);
   }
 
   private static byte[] mac(
       IdentityKey sender, IdentityKey receiver, byte[] macKey, byte[] versionedBody) {
-    byte[] full = Crypto.hmacSha256(macKey, sender.serialize(), receiver.serialize(), versionedBody);
+    byte[] full =
+        Crypto.hmacSha256(macKey, sender.serialize(), receiver.serialize(), versionedBody);
     return Arrays.copyOf(full, MAC_LENGTH);
   }
 

@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.sotto.protocol.internal.Crypto;
 
 /**
- * A symmetric-ratchet chain key and its index. A value: {@link #next()} returns a new key and leaves this one
- * unchanged. Immutable and thread-safe; {@link #toString()} never prints the key.
+ * A symmetric-ratchet chain key and its index. A value: {@link #next()} returns a new key and
+ * leaves this one unchanged. Immutable and thread-safe; {@link #toString()} never prints the key.
  */
 public final class ChainKey {
   /** Chain key length in bytes. */

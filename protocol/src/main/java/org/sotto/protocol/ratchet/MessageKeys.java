@@ -6,13 +6,14 @@ import org.sotto.protocol.internal.Crypto;
 import org.sotto.protocol.kdf.Hkdf;
 
 /**
- * The keys for one message: AES-256 key, HMAC-SHA256 key and CBC IV, derived from a chain's message-key seed with
- * {@code HKDF(salt = none, ikm = seed, info = "WhisperMessageKeys", 80)}. Immutable and thread-safe; {@link
- * #toString()} never prints the keys.
+ * The keys for one message: AES-256 key, HMAC-SHA256 key and CBC IV, derived from a chain's
+ * message-key seed with {@code HKDF(salt = none, ikm = seed, info = "WhisperMessageKeys", 80)}.
+ * Immutable and thread-safe; {@link #toString()} never prints the keys.
  */
 public final class MessageKeys {
   /** Length of the derived key material: cipher key 32 ‖ MAC key 32 ‖ IV 16. */
-  public static final int DERIVED_LENGTH = Crypto.AES_KEY_LENGTH + Crypto.HMAC_LENGTH + Crypto.AES_IV_LENGTH;
+  public static final int DERIVED_LENGTH =
+      Crypto.AES_KEY_LENGTH + Crypto.HMAC_LENGTH + Crypto.AES_IV_LENGTH;
 
   private static final byte[] INFO = "WhisperMessageKeys".getBytes(StandardCharsets.US_ASCII);
 

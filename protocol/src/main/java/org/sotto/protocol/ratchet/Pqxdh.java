@@ -13,8 +13,8 @@ import org.sotto.protocol.kdf.Hkdf;
 import org.sotto.protocol.state.SessionState;
 
 /**
- * PQXDH key agreement (signal.org/docs/specifications/pqxdh) and the initial Double Ratchet states of both sides.
- * Stateless and thread-safe.
+ * PQXDH key agreement (signal.org/docs/specifications/pqxdh) and the initial Double Ratchet states
+ * of both sides. Stateless and thread-safe.
  */
 public final class Pqxdh {
   /** Session version of PQXDH sessions. */
@@ -83,10 +83,14 @@ public final class Pqxdh {
     return state;
   }
 
-  /** Bob's initial state: a sending chain on his signed prekey; he ratchets when Alice's key arrives. */
+  /**
+   * Bob's initial state: a sending chain on his signed prekey; he ratchets when Alice's key
+   * arrives.
+   */
   public static SessionState initializeBob(BobParameters p) throws InvalidKeyException {
     ByteArrayOutputStream secret = discontinuity();
-    write(secret, p.ourSignedPreKey().privateKey().calculateAgreement(p.theirIdentity().publicKey()));
+    write(
+        secret, p.ourSignedPreKey().privateKey().calculateAgreement(p.theirIdentity().publicKey()));
     write(secret, p.ourIdentity().privateKey().calculateAgreement(p.theirBaseKey()));
     write(secret, p.ourSignedPreKey().privateKey().calculateAgreement(p.theirBaseKey()));
     if (p.ourOneTimePreKey() != null) {

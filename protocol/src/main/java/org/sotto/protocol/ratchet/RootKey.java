@@ -10,8 +10,8 @@ import org.sotto.protocol.internal.Crypto;
 import org.sotto.protocol.kdf.Hkdf;
 
 /**
- * The Double Ratchet root key. A value: {@link #createChain} returns a new root key and chain key. Immutable and
- * thread-safe; {@link #toString()} never prints the key.
+ * The Double Ratchet root key. A value: {@link #createChain} returns a new root key and chain key.
+ * Immutable and thread-safe; {@link #toString()} never prints the key.
  */
 public final class RootKey {
   /** Root key length in bytes. */
@@ -36,8 +36,8 @@ public final class RootKey {
   }
 
   /**
-   * One DH ratchet step: {@code HKDF(salt = RK, ikm = DH(ours, theirs), "WhisperRatchet", 64)} → new root key ‖
-   * chain key (index 0).
+   * One DH ratchet step: {@code HKDF(salt = RK, ikm = DH(ours, theirs), "WhisperRatchet", 64)} →
+   * new root key ‖ chain key (index 0).
    */
   public Step createChain(ECPublicKey theirRatchetKey, ECKeyPair ourRatchetKey)
       throws InvalidKeyException {

@@ -4,7 +4,10 @@ import org.sotto.protocol.IdentityKey;
 import org.sotto.protocol.IdentityKeyPair;
 import org.sotto.protocol.ProtocolAddress;
 
-/** Our identity and the trust decisions about other parties' identities. Implementations say if thread-safe. */
+/**
+ * Our identity and the trust decisions about other parties' identities. Implementations say if
+ * thread-safe.
+ */
 public interface IdentityKeyStore {
   /** Which way a message is going when trust is checked. */
   enum Direction {

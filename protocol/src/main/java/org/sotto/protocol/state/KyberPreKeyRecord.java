@@ -11,8 +11,8 @@ import org.sotto.protocol.kem.KEMPublicKey;
 import org.sotto.protocol.kem.KEMSecretKey;
 
 /**
- * A Kyber-1024 prekey signed with the identity key: one-time, or last-resort (kept after use so a session can always
- * be set up). Immutable and thread-safe; holds a secret key.
+ * A Kyber-1024 prekey signed with the identity key: one-time, or last-resort (kept after use so a
+ * session can always be set up). Immutable and thread-safe; holds a secret key.
  */
 public final class KyberPreKeyRecord {
   /** The storage format version this code writes and reads. */

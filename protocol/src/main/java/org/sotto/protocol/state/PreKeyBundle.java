@@ -6,8 +6,9 @@ import org.sotto.protocol.ecc.ECPublicKey;
 import org.sotto.protocol.kem.KEMPublicKey;
 
 /**
- * The public keys a server hands out so that someone can start a session with one device: identity key, signed
- * prekey, Kyber prekey and optionally a one-time prekey. Signatures are checked by {@code SessionBuilder}, not here.
+ * The public keys a server hands out so that someone can start a session with one device: identity
+ * key, signed prekey, Kyber prekey and optionally a one-time prekey. Signatures are checked by
+ * {@code SessionBuilder}, not here.
  *
  * @param registrationId the device's registration id
  * @param deviceId the device id
@@ -15,10 +16,12 @@ import org.sotto.protocol.kem.KEMPublicKey;
  * @param preKey the one-time prekey, or null when there is none
  * @param signedPreKeyId the signed prekey id
  * @param signedPreKey the signed prekey
- * @param signedPreKeySignature XEdDSA signature of the identity key over the signed prekey's 33 bytes
+ * @param signedPreKeySignature XEdDSA signature of the identity key over the signed prekey's 33
+ *     bytes
  * @param kyberPreKeyId the Kyber prekey id
  * @param kyberPreKey the Kyber prekey
- * @param kyberPreKeySignature XEdDSA signature of the identity key over the Kyber prekey's 1,569 bytes
+ * @param kyberPreKeySignature XEdDSA signature of the identity key over the Kyber prekey's 1,569
+ *     bytes
  * @param identityKey the device's identity key
  */
 public record PreKeyBundle(
@@ -34,7 +37,9 @@ public record PreKeyBundle(
     byte[] kyberPreKeySignature,
     IdentityKey identityKey) {
 
-  /** Checks that required keys are present and that the one-time prekey id and key come together. */
+  /**
+   * Checks that required keys are present and that the one-time prekey id and key come together.
+   */
   public PreKeyBundle {
     Objects.requireNonNull(signedPreKey, "signedPreKey");
     Objects.requireNonNull(signedPreKeySignature, "signedPreKeySignature");
@@ -42,7 +47,8 @@ public record PreKeyBundle(
     Objects.requireNonNull(kyberPreKeySignature, "kyberPreKeySignature");
     Objects.requireNonNull(identityKey, "identityKey");
     if ((preKeyId == null) != (preKey == null)) {
-      throw new IllegalArgumentException("one-time prekey id and key must both be present or absent");
+      throw new IllegalArgumentException(
+          "one-time prekey id and key must both be present or absent");
     }
     signedPreKeySignature = signedPreKeySignature.clone();
     kyberPreKeySignature = kyberPreKeySignature.clone();

@@ -15,17 +15,18 @@ import org.sotto.protocol.internal.proto.StorageProtos.SessionStructure;
 import org.sotto.protocol.kem.Kyber1024;
 
 /**
- * All session states with one remote device: the current one and up to {@link #MAX_ARCHIVED_STATES} archived ones
- * (kept so that messages still in flight for an older session decrypt). Serialised to Sotto's own versioned
- * protobuf. Not thread-safe; the states it holds are immutable snapshots, so copying a record is cheap.
+ * All session states with one remote device: the current one and up to {@link #MAX_ARCHIVED_STATES}
+ * archived ones (kept so that messages still in flight for an older session decrypt). Serialised to
+ * Sotto's own versioned protobuf. Not thread-safe; the states it holds are immutable snapshots, so
+ * copying a record is cheap.
  */
 public final class SessionRecord {
   /** The storage format version this code writes and reads. */
   public static final int FORMAT_VERSION = 1;
 
   /**
-   * Archived states kept per remote device. Bounds record size; 40 is libsignal's number, so an in-flight message
-   * that libsignal would still decrypt, we do too.
+   * Archived states kept per remote device. Bounds record size; 40 is libsignal's number, so an
+   * in-flight message that libsignal would still decrypt, we do too.
    */
   public static final int MAX_ARCHIVED_STATES = 40;
 
@@ -50,7 +51,10 @@ public final class SessionRecord {
     return new SessionRecord(state.structure(), new ArrayList<>());
   }
 
-  /** Parses and validates a serialized record; anything malformed gives {@link InvalidRecordException}. */
+  /**
+   * Parses and validates a serialized record; anything malformed gives {@link
+   * InvalidRecordException}.
+   */
   public static SessionRecord fromBytes(byte[] serialized) throws InvalidRecordException {
     if (serialized == null) {
       throw new InvalidRecordException("no record");
@@ -62,7 +66,8 @@ public final class SessionRecord {
       throw new InvalidRecordException("malformed session record", e);
     }
     if (proto.getFormatVersion() != FORMAT_VERSION) {
-      throw new InvalidRecordException("unknown session record version " + proto.getFormatVersion());
+      throw new InvalidRecordException(
+          "unknown session record version " + proto.getFormatVersion());
     }
     if (proto.getPreviousCount() > MAX_ARCHIVED_STATES) {
       throw new InvalidRecordException("too many archived states");
@@ -106,7 +111,8 @@ public final class SessionRecord {
     if (s.hasPendingPreKey()) {
       PendingPreKeyStructure p = s.getPendingPreKey();
       checkKey(p.getBaseKey(), IDENTITY_LENGTH, "pending base key");
-      checkLength(p.getKyberCiphertext(), Kyber1024.SERIALIZED_CIPHERTEXT_LENGTH, "Kyber ciphertext");
+      checkLength(
+          p.getKyberCiphertext(), Kyber1024.SERIALIZED_CIPHERTEXT_LENGTH, "Kyber ciphertext");
     }
     return s;
   }
@@ -118,7 +124,8 @@ public final class SessionRecord {
     }
   }
 
-  private static void checkKey(ByteString b, int length, String what) throws InvalidRecordException {
+  private static void checkKey(ByteString b, int length, String what)
+      throws InvalidRecordException {
     checkLength(b, length, what);
     if (b.byteAt(0) != 0x05) {
       throw new InvalidRecordException(what + " has an unknown key type");
@@ -135,7 +142,9 @@ public final class SessionRecord {
   /** Serializes the record. Holds secret keys: store it encrypted at rest. */
   public byte[] serialize() {
     SessionRecordStructure.Builder b =
-        SessionRecordStructure.newBuilder().setFormatVersion(FORMAT_VERSION).addAllPrevious(previous);
+        SessionRecordStructure.newBuilder()
+            .setFormatVersion(FORMAT_VERSION)
+            .addAllPrevious(previous);
     if (current != null) {
       b.setCurrent(current);
     }
@@ -171,7 +180,9 @@ public final class SessionRecord {
     return previous.size();
   }
 
-  /** Whether the current or an archived state was set up with this initiator base key and version. */
+  /**
+   * Whether the current or an archived state was set up with this initiator base key and version.
+   */
   public boolean hasSessionState(int version, byte[] aliceBaseKey) {
     if (current != null && matches(current, version, aliceBaseKey)) {
       return true;
@@ -200,7 +211,10 @@ public final class SessionRecord {
     current = state.structure();
   }
 
-  /** Moves archived state {@code index} (now updated to {@code state}) back to current, archiving the current. */
+  /**
+   * Moves archived state {@code index} (now updated to {@code state}) back to current, archiving
+   * the current.
+   */
   public void promoteArchivedState(int index, SessionState state) {
     previous.remove(index);
     promoteState(state);

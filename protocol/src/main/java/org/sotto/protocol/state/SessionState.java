@@ -19,20 +19,22 @@ import org.sotto.protocol.ratchet.ChainKey;
 import org.sotto.protocol.ratchet.RootKey;
 
 /**
- * One Double Ratchet session state, mutable while a message is encrypted or decrypted and then written back into a
- * {@link SessionRecord}. Not thread-safe: callers work on their own copy (see {@link SessionRecord#currentState()}).
- * Fields were validated when the record was parsed ({@link SessionRecord#fromBytes}), so getters do not fail.
+ * One Double Ratchet session state, mutable while a message is encrypted or decrypted and then
+ * written back into a {@link SessionRecord}. Not thread-safe: callers work on their own copy (see
+ * {@link SessionRecord#currentState()}). Fields were validated when the record was parsed ({@link
+ * SessionRecord#fromBytes}), so getters do not fail.
  */
 public final class SessionState {
   /**
-   * Receiver chains kept per state. Older chains are dropped: a message on a chain this old is treated as lost.
-   * libsignal keeps the same number, so both sides agree on what can still be decrypted.
+   * Receiver chains kept per state. Older chains are dropped: a message on a chain this old is
+   * treated as lost. libsignal keeps the same number, so both sides agree on what can still be
+   * decrypted.
    */
   public static final int MAX_RECEIVER_CHAINS = 5;
 
   /**
-   * Skipped message keys stored per receiver chain. Bounds the memory and record size an attacker (or a lossy
-   * network) can force on us; the oldest key is dropped first.
+   * Skipped message keys stored per receiver chain. Bounds the memory and record size an attacker
+   * (or a lossy network) can force on us; the oldest key is dropped first.
    */
   public static final int MAX_MESSAGE_KEYS = 2_000;
 
@@ -46,7 +48,8 @@ public final class SessionState {
   public static SessionState create(
       int sessionVersion, IdentityKey localIdentity, IdentityKey remoteIdentity, RootKey rootKey) {
     SessionState state = new SessionState(SessionStructure.getDefaultInstance());
-    state.s
+    state
+        .s
         .setSessionVersion(sessionVersion)
         .setLocalIdentity(bytes(localIdentity.serialize()))
         .setRemoteIdentity(bytes(remoteIdentity.serialize()))
@@ -175,7 +178,9 @@ public final class SessionState {
     return i < 0 ? null : chainKey(s.getReceiverChains(i).getChainKey());
   }
 
-  /** Adds a receiving chain, newest first, dropping the oldest beyond {@link #MAX_RECEIVER_CHAINS}. */
+  /**
+   * Adds a receiving chain, newest first, dropping the oldest beyond {@link #MAX_RECEIVER_CHAINS}.
+   */
   public void addReceiverChain(ECPublicKey senderRatchetKey, ChainKey chainKey) {
     s.addReceiverChains(
         0,
@@ -210,7 +215,10 @@ public final class SessionState {
     return false;
   }
 
-  /** Removes and returns the skipped message-key seed for ({@code senderRatchetKey}, {@code counter}), or null. */
+  /**
+   * Removes and returns the skipped message-key seed for ({@code senderRatchetKey}, {@code
+   * counter}), or null.
+   */
   public byte[] removeMessageKeySeed(ECPublicKey senderRatchetKey, int counter) {
     int i = receiverChainIndex(senderRatchetKey);
     if (i < 0) {

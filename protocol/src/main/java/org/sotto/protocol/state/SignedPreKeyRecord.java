@@ -11,7 +11,8 @@ import org.sotto.protocol.ecc.ECPublicKey;
 import org.sotto.protocol.internal.proto.StorageProtos.SignedPreKeyRecordStructure;
 
 /**
- * A medium-term Curve25519 prekey signed with the identity key. Immutable and thread-safe; holds a private key.
+ * A medium-term Curve25519 prekey signed with the identity key. Immutable and thread-safe; holds a
+ * private key.
  */
 public final class SignedPreKeyRecord {
   /** The storage format version this code writes and reads. */

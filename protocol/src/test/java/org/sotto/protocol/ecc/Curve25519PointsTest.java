@@ -51,7 +51,8 @@ class Curve25519PointsTest {
       expected[31] |= (byte) 0x80;
     }
     assertEquals(
-        "5866666666666666666666666666666666666666666666666666666666666666", HEX.formatHex(expected));
+        "5866666666666666666666666666666666666666666666666666666666666666",
+        HEX.formatHex(expected));
     assertArrayEquals(expected, Curve25519Points.encodeEdwards(Curve25519Points.BASE));
     assertArrayEquals(expected, Curve25519Points.scalarMultBaseEncoded(BigInteger.ONE));
   }

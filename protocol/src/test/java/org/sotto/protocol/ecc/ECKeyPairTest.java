@@ -27,7 +27,8 @@ class ECKeyPairTest {
     SecureRandom rng = TestRandom.create("constructor_publicKeyOfAnotherPair_throws");
     ECKeyPair a = ECKeyPair.generate(rng);
     ECKeyPair b = ECKeyPair.generate(rng);
-    assertThrows(IllegalArgumentException.class, () -> new ECKeyPair(a.publicKey(), b.privateKey()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new ECKeyPair(a.publicKey(), b.privateKey()));
   }
 
   @Test

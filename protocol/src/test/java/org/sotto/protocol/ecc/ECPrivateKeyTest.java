@@ -31,8 +31,7 @@ class ECPrivateKeyTest {
 
   @Test
   void calculateAgreement_rfc7748Section5_2Vector1_matchesOutput() throws Exception {
-    ECPrivateKey k =
-        key("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
+    ECPrivateKey k = key("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
     ECPublicKey u =
         ECPublicKey.fromRaw(
             HEX.parseHex("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c"));
@@ -43,8 +42,7 @@ class ECPrivateKeyTest {
 
   @Test
   void calculateAgreement_rfc7748Section5_2Vector2_matchesOutput() throws Exception {
-    ECPrivateKey k =
-        key("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d");
+    ECPrivateKey k = key("4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d");
     ECPublicKey u =
         ECPublicKey.fromRaw(
             HEX.parseHex("e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493"));

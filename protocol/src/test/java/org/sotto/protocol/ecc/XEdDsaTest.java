@@ -35,8 +35,7 @@ class XEdDsaTest {
   void verifySignature_libsignalVector_true() throws Exception {
     ECPublicKey alice = ECPublicKey.fromBytes(HEX.parseHex(ALICE_IDENTITY_PUBLIC));
     assertTrue(
-        alice.verifySignature(
-            HEX.parseHex(ALICE_EPHEMERAL_PUBLIC), HEX.parseHex(ALICE_SIGNATURE)));
+        alice.verifySignature(HEX.parseHex(ALICE_EPHEMERAL_PUBLIC), HEX.parseHex(ALICE_SIGNATURE)));
   }
 
   @Test
@@ -112,7 +111,8 @@ class XEdDsaTest {
       byte[] tampered = message.clone();
       tampered[rng.nextInt(tampered.length)] ^= (byte) (1 << rng.nextInt(8));
       assertFalse(pair.publicKey().verifySignature(tampered, signature));
-      assertFalse(pair.publicKey().verifySignature(Arrays.copyOf(message, message.length + 1), signature));
+      assertFalse(
+          pair.publicKey().verifySignature(Arrays.copyOf(message, message.length + 1), signature));
     }
   }
 

@@ -18,8 +18,9 @@ import org.sotto.protocol.kem.KEMSecretKey;
 import org.sotto.protocol.kem.Kyber1024;
 
 /**
- * The stateless known-answer ops on the primitives: {@code keypair}, {@code xeddsa_sign}, {@code xeddsa_verify},
- * {@code agree}, {@code hkdf} and the {@code kem_*} ops. Not thread-safe only because the random source is shared.
+ * The stateless known-answer ops on the primitives: {@code keypair}, {@code xeddsa_sign}, {@code
+ * xeddsa_verify}, {@code agree}, {@code hkdf} and the {@code kem_*} ops. Not thread-safe only
+ * because the random source is shared.
  */
 final class CryptoOps {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -61,8 +62,7 @@ final class CryptoOps {
   ObjectNode hkdf(Request req) throws PeerError {
     int length = req.integer("length", 32, 1, MAX_HKDF_LENGTH);
     byte[] okm =
-        Hkdf.deriveSecrets(
-            req.bytes("ikm"), req.optionalBytes("salt"), req.bytes("info"), length);
+        Hkdf.deriveSecrets(req.bytes("ikm"), req.optionalBytes("salt"), req.bytes("info"), length);
     return JSON.objectNode().put("okm", b64(okm));
   }
 
@@ -83,7 +83,6 @@ final class CryptoOps {
   ObjectNode kemDecapsulate(Request req)
       throws PeerError, InvalidKeyException, InvalidMessageException {
     KEMSecretKey key = KEMSecretKey.fromBytes(req.bytes("secretKey"));
-    return JSON.objectNode()
-        .put("sharedSecret", b64(key.decapsulate(req.bytes("ciphertext"))));
+    return JSON.objectNode().put("sharedSecret", b64(key.decapsulate(req.bytes("ciphertext"))));
   }
 }

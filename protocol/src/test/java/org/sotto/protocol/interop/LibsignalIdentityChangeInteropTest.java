@@ -8,13 +8,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Identity changes between Sotto and libsignal: a party re-registers (same name and device id, new identity key).
- * Trust is trust-on-first-use on both peers, so the changed key is refused until the test trusts it explicitly, and
- * a refused operation stores nothing.
+ * Identity changes between Sotto and libsignal: a party re-registers (same name and device id, new
+ * identity key). Trust is trust-on-first-use on both peers, so the changed key is refused until the
+ * test trusts it explicitly, and a refused operation stores nothing.
  */
 final class LibsignalIdentityChangeInteropTest extends LibsignalInteropTestBase {
 
-  /** The responder re-registers; the initiator's next bundle and its old session are refused until it trusts. */
+  /**
+   * The responder re-registers; the initiator's next bundle and its old session are refused until
+   * it trusts.
+   */
   @ParameterizedTest
   @EnumSource(Direction.class)
   void reRegistration_newBundleFromChangedIdentity_untrustedUntilTrusted(Direction d) {
@@ -41,7 +44,10 @@ final class LibsignalIdentityChangeInteropTest extends LibsignalInteropTestBase 
     alice.sendExpectingType(newBob, utf8("next"), Ciphertext.WHISPER, "after reply");
   }
 
-  /** The initiator re-registers and sends a PreKey message; the responder refuses it, unchanged, until it trusts. */
+  /**
+   * The initiator re-registers and sends a PreKey message; the responder refuses it, unchanged,
+   * until it trusts.
+   */
   @ParameterizedTest
   @EnumSource(Direction.class)
   void reRegistration_preKeyMessageFromChangedIdentity_untrustedUntilTrusted_nothingStored(

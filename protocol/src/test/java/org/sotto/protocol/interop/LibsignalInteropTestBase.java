@@ -13,9 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Starts one libsignal peer and one Sotto peer per test class and hands out fresh identities on them. Scenarios take
- * a {@link Direction} and run once each way. Tests draw randomness from {@link #seededRandom}, which prints its seed;
- * rerun a failure with {@code -Dsotto.interop.seed=<seed>}.
+ * Starts one libsignal peer and one Sotto peer per test class and hands out fresh identities on
+ * them. Scenarios take a {@link Direction} and run once each way. Tests draw randomness from {@link
+ * #seededRandom}, which prints its seed; rerun a failure with {@code -Dsotto.interop.seed=<seed>}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class LibsignalInteropTestBase {
@@ -64,7 +64,10 @@ abstract class LibsignalInteropTestBase {
     return Party.create(process, role + "-" + labels.incrementAndGet());
   }
 
-  /** A fresh identity on {@code previous}'s process under {@code previous}'s name and device id, with new keys. */
+  /**
+   * A fresh identity on {@code previous}'s process under {@code previous}'s name and device id,
+   * with new keys.
+   */
   Party reRegister(Party previous, String role) {
     return Party.reRegister(previous.process(), role + "-" + labels.incrementAndGet(), previous);
   }
@@ -73,7 +76,10 @@ abstract class LibsignalInteropTestBase {
     return role + "-" + labels.incrementAndGet();
   }
 
-  /** Starts a session from {@code a} to {@code b} and completes one round trip, so both send type-2 messages. */
+  /**
+   * Starts a session from {@code a} to {@code b} and completes one round trip, so both send type-2
+   * messages.
+   */
   static void establish(Party a, Party b) {
     a.startSession(b, true);
     a.sendExpectingType(b, utf8("hello from " + a), Ciphertext.PREKEY, "first message");

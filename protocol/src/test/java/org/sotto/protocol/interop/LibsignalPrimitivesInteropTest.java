@@ -14,9 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Known answers for the primitives, checked against libsignal: XEdDSA signatures, X25519 agreement, HKDF-SHA256 and
- * Kyber-1024 (libsignal's round-3 variant). For the two-party primitives the {@link Direction} says which side makes
- * the keys (the initiator) and which side uses them.
+ * Known answers for the primitives, checked against libsignal: XEdDSA signatures, X25519 agreement,
+ * HKDF-SHA256 and Kyber-1024 (libsignal's round-3 variant). For the two-party primitives the {@link
+ * Direction} says which side makes the keys (the initiator) and which side uses them.
  */
 final class LibsignalPrimitivesInteropTest extends LibsignalInteropTestBase {
   private static final int ROUNDS = 16;
@@ -38,7 +38,8 @@ final class LibsignalPrimitivesInteropTest extends LibsignalInteropTestBase {
       assertTrue(verify(verifier, pub, msg, sig), what + ": " + verifier.label() + " verifies");
       assertTrue(verify(signer, pub, msg, sig), what + ": " + signer.label() + " verifies");
 
-      byte[] badMsg = msg.length == 0 ? new byte[] {0} : flipBit(msg, random.nextInt(msg.length * 8));
+      byte[] badMsg =
+          msg.length == 0 ? new byte[] {0} : flipBit(msg, random.nextInt(msg.length * 8));
       byte[] randomBit = flipBit(sig, random.nextInt(512));
       byte[] signBit = flipBit(sig, 63 * 8 + 7);
       byte[] reservedBit = flipBit(sig, 63 * 8 + 5 + random.nextInt(2));
@@ -90,8 +91,16 @@ final class LibsignalPrimitivesInteropTest extends LibsignalInteropTestBase {
       assertArrayEquals(
           onLibsignal,
           onSotto,
-          "case " + i + ": ikm " + ikm.length + " B, salt " + (salt == null ? "none" : salt.length + " B")
-              + ", info " + info.length + " B, length " + length);
+          "case "
+              + i
+              + ": ikm "
+              + ikm.length
+              + " B, salt "
+              + (salt == null ? "none" : salt.length + " B")
+              + ", info "
+              + info.length
+              + " B, length "
+              + length);
     }
   }
 
@@ -103,9 +112,11 @@ final class LibsignalPrimitivesInteropTest extends LibsignalInteropTestBase {
       byte[] info = randomBytes(random, 32);
       byte[] expected = hkdf(libsignal, ikm, null, info, 96);
       assertArrayEquals(expected, hkdf(sotto, ikm, null, info, 96), "no salt");
-      // RFC 5869 §2.2: a missing salt is HashLen zero bytes (and an empty HMAC key pads to the same).
+      // RFC 5869 §2.2: a missing salt is HashLen zero bytes (and an empty HMAC key pads to the
+      // same).
       assertArrayEquals(expected, hkdf(sotto, ikm, new byte[32], info, 96), "32 zero bytes, Sotto");
-      assertArrayEquals(expected, hkdf(libsignal, ikm, new byte[32], info, 96), "32 zero bytes, libsignal");
+      assertArrayEquals(
+          expected, hkdf(libsignal, ikm, new byte[32], info, 96), "32 zero bytes, libsignal");
       assertArrayEquals(expected, hkdf(sotto, ikm, new byte[0], info, 96), "empty salt, Sotto");
     }
   }
@@ -129,7 +140,10 @@ final class LibsignalPrimitivesInteropTest extends LibsignalInteropTestBase {
     }
   }
 
-  /** The key owner makes a Kyber key pair, the other side encapsulates to it, the owner decapsulates. */
+  /**
+   * The key owner makes a Kyber key pair, the other side encapsulates to it, the owner
+   * decapsulates.
+   */
   @ParameterizedTest
   @EnumSource(Direction.class)
   void kyber_encapsulateOnOneSide_decapsulateOnTheOther_sameSecret(Direction d) {
@@ -144,15 +158,16 @@ final class LibsignalPrimitivesInteropTest extends LibsignalInteropTestBase {
       byte[] ct = bytes(enc, "ciphertext");
       assertEquals(1569, ct.length, "ciphertext length from " + other.label());
       assertEquals(0x08, ct[0], "ciphertext type byte from " + other.label());
-      byte[] ss = bytes(owner.ok("kem_decapsulate", "secretKey", sk, "ciphertext", ct), "sharedSecret");
+      byte[] ss =
+          bytes(owner.ok("kem_decapsulate", "secretKey", sk, "ciphertext", ct), "sharedSecret");
       assertArrayEquals(bytes(enc, "sharedSecret"), ss, "round " + i + ": shared secrets differ");
     }
   }
 
   /**
-   * What can be checked against libsignal 0.90 today, whose Node API has no KEM encapsulation: Sotto accepts
-   * libsignal's Kyber key encodings and its own encapsulation round-trips with them. (The full KEM agreement with
-   * libsignal is proved by every PQXDH session.)
+   * What can be checked against libsignal 0.90 today, whose Node API has no KEM encapsulation:
+   * Sotto accepts libsignal's Kyber key encodings and its own encapsulation round-trips with them.
+   * (The full KEM agreement with libsignal is proved by every PQXDH session.)
    */
   @Test
   void kyber_libsignalKeyPair_sottoEncapsulatesAndDecapsulates() {

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * 1:1 sessions between Sotto and libsignal through the JSON-lines peers: session setup, long conversations,
- * out-of-order delivery, duplicates, tampering and simultaneous initiation. Each scenario runs in both directions;
- * the initiator's implementation is the one that sends first.
+ * 1:1 sessions between Sotto and libsignal through the JSON-lines peers: session setup, long
+ * conversations, out-of-order delivery, duplicates, tampering and simultaneous initiation. Each
+ * scenario runs in both directions; the initiator's implementation is the one that sends first.
  */
 final class LibsignalSessionInteropTest extends LibsignalInteropTestBase {
 
@@ -80,10 +80,10 @@ final class LibsignalSessionInteropTest extends LibsignalInteropTestBase {
       List<Ciphertext> cts = sender.encryptAll(receiver, plaintexts);
       int expectedType = fromAlice && !aliceHeardFromBob ? Ciphertext.PREKEY : Ciphertext.WHISPER;
       for (int i = 0; i < burst; i++) {
-        assertEquals(
-            expectedType, cts.get(i).type(), "message #" + (sent + i) + " from " + sender);
+        assertEquals(expectedType, cts.get(i).type(), "message #" + (sent + i) + " from " + sender);
       }
-      receiver.decryptAllAndCheck(sender, cts, plaintexts, "messages #" + sent + ".. from " + sender);
+      receiver.decryptAllAndCheck(
+          sender, cts, plaintexts, "messages #" + sent + ".. from " + sender);
       aliceHeardFromBob |= !fromAlice;
       sent += burst;
     }
@@ -123,9 +123,10 @@ final class LibsignalSessionInteropTest extends LibsignalInteropTestBase {
   }
 
   /**
-   * 2,001 messages delivered last first: the first delivery skips 2,000 message keys, exactly the skipped-key limit
-   * both implementations keep, and every skipped key must then still work. (The 25,000 forward-jump limit is tested in
-   * Sotto's unit tests: reaching it over JSON would take minutes.)
+   * 2,001 messages delivered last first: the first delivery skips 2,000 message keys, exactly the
+   * skipped-key limit both implementations keep, and every skipped key must then still work. (The
+   * 25,000 forward-jump limit is tested in Sotto's unit tests: reaching it over JSON would take
+   * minutes.)
    */
   @ParameterizedTest
   @EnumSource(Direction.class)
@@ -197,7 +198,8 @@ final class LibsignalSessionInteropTest extends LibsignalInteropTestBase {
     BODY_BYTE("ciphertext byte in the middle flipped") {
       @Override
       Ciphertext apply(Ciphertext ct) {
-        // A SignalMessage ends with the AES ciphertext (80 B for the 64-byte plaintext used) and an 8-byte MAC.
+        // A SignalMessage ends with the AES ciphertext (80 B for the 64-byte plaintext used) and an
+        // 8-byte MAC.
         int index =
             ct.type() == Ciphertext.WHISPER ? ct.bytes().length - 8 - 40 : ct.bytes().length / 2;
         return ct.withByteFlipped(index, 0x80);
@@ -279,9 +281,9 @@ final class LibsignalSessionInteropTest extends LibsignalInteropTestBase {
   }
 
   /**
-   * Both sides fetch each other's bundle and send a PreKey message before receiving anything. After both decrypt,
-   * each holds two sessions; the first type-2 message each way makes them agree on one (libsignal's
-   * test_simultaneous_initiate).
+   * Both sides fetch each other's bundle and send a PreKey message before receiving anything. After
+   * both decrypt, each holds two sessions; the first type-2 message each way makes them agree on
+   * one (libsignal's test_simultaneous_initiate).
    */
   @ParameterizedTest
   @EnumSource(Direction.class)
@@ -301,13 +303,15 @@ final class LibsignalSessionInteropTest extends LibsignalInteropTestBase {
     alice.decryptAndCheck(bob, fromBob, utf8("hi alice"), "Bob's PreKey message");
     bob.decryptAndCheck(alice, fromAlice, utf8("hi bob"), "Alice's PreKey message");
 
-    alice.sendExpectingType(bob, utf8("a1"), Ciphertext.WHISPER, "Alice after both PreKey messages");
+    alice.sendExpectingType(
+        bob, utf8("a1"), Ciphertext.WHISPER, "Alice after both PreKey messages");
     bob.sendExpectingType(alice, utf8("b1"), Ciphertext.WHISPER, "Bob after both PreKey messages");
     for (int i = 0; i < 40; i++) {
       boolean aliceSends = random.nextBoolean();
       Party s = aliceSends ? alice : bob;
       Party r = aliceSends ? bob : alice;
-      s.sendExpectingType(r, randomBytes(random, 100), Ciphertext.WHISPER, "converged message #" + i);
+      s.sendExpectingType(
+          r, randomBytes(random, 100), Ciphertext.WHISPER, "converged message #" + i);
     }
   }
 }

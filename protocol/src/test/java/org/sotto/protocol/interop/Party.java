@@ -11,8 +11,9 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * One identity ({@code who}) inside one peer process, with the 1:1 ops a scenario needs. Every call goes through the
- * JSON-lines protocol; helpers that expect success fail the test otherwise. Not thread-safe.
+ * One identity ({@code who}) inside one peer process, with the 1:1 ops a scenario needs. Every call
+ * goes through the JSON-lines protocol; helpers that expect success fail the test otherwise. Not
+ * thread-safe.
  */
 final class Party {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -36,7 +37,10 @@ final class Party {
     return new Party(process, who, process.ok("create_identity", "who", who));
   }
 
-  /** Creates a fresh identity (new keys) under an existing name and device id, as a re-registration does. */
+  /**
+   * Creates a fresh identity (new keys) under an existing name and device id, as a re-registration
+   * does.
+   */
   static Party reRegister(PeerProcess process, String who, Party previous) {
     return new Party(
         process,
@@ -109,7 +113,10 @@ final class Party {
     assertArrayEquals(expected, decrypt(from, ct), what + ": wrong plaintext");
   }
 
-  /** Decrypts all messages in one pipelined batch; every one must succeed with its expected plaintext. */
+  /**
+   * Decrypts all messages in one pipelined batch; every one must succeed with its expected
+   * plaintext.
+   */
   void decryptAllAndCheck(Party from, List<Ciphertext> cts, List<byte[]> expected, String what) {
     List<ObjectNode> reqs = new ArrayList<>();
     for (Ciphertext ct : cts) {
@@ -129,10 +136,15 @@ final class Party {
   }
 
   boolean hasSession(Party peer) {
-    return process.ok("session_info", "who", who, "peer", peer.address()).path("hasSession").asBoolean();
+    return process
+        .ok("session_info", "who", who, "peer", peer.address())
+        .path("hasSession")
+        .asBoolean();
   }
 
-  /** Replaces the identity key this party trusts for {@code peer} with {@code peer}'s current one. */
+  /**
+   * Replaces the identity key this party trusts for {@code peer} with {@code peer}'s current one.
+   */
   void trust(Party peer) {
     process.ok("trust", "who", who, "peer", peer.address(), "identityKey", peer.identityKey);
   }
@@ -156,7 +168,9 @@ final class Party {
   }
 
   private Object[] decryptRequest(Party from, Ciphertext ct) {
-    return new Object[] {"who", who, "peer", from.address(), "type", ct.type(), "ciphertext", ct.bytes()};
+    return new Object[] {
+      "who", who, "peer", from.address(), "type", ct.type(), "ciphertext", ct.bytes()
+    };
   }
 
   private static Ciphertext ciphertext(JsonNode reply) {

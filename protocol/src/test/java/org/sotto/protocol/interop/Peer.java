@@ -28,9 +28,10 @@ import org.sotto.protocol.ProtocolException;
 import org.sotto.protocol.UntrustedIdentityException;
 
 /**
- * The Sotto interop peer: reads one JSON request per line on stdin and writes exactly one JSON reply per line on
- * stdout, in order (protocol: {@code shared/spec/interop-peer.md}). Diagnostics go to stderr only. Bad input never
- * stops the peer: any failure becomes an error reply. Not thread-safe; one request at a time.
+ * The Sotto interop peer: reads one JSON request per line on stdin and writes exactly one JSON
+ * reply per line on stdout, in order (protocol: {@code shared/spec/interop-peer.md}). Diagnostics
+ * go to stderr only. Bad input never stops the peer: any failure becomes an error reply. Not
+ * thread-safe; one request at a time.
  *
  * <p>Run it with {@code interop/sotto-peer} or {@code java -cp <protocol test classpath>
  * org.sotto.protocol.interop.Peer}.
@@ -61,7 +62,10 @@ public final class Peer {
   private final Map<String, Op> ops = new HashMap<>();
   private final PrintStream diagnostics;
 
-  /** A peer drawing randomness from {@code rng} and time from {@code clock}, logging to {@code diagnostics}. */
+  /**
+   * A peer drawing randomness from {@code rng} and time from {@code clock}, logging to {@code
+   * diagnostics}.
+   */
   Peer(SecureRandom rng, Clock clock, PrintStream diagnostics) {
     this.diagnostics = diagnostics;
     SessionOps sessions = new SessionOps(rng, clock);
@@ -95,7 +99,8 @@ public final class Peer {
             new OutputStreamWriter(
                 new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8));
     System.setOut(stderr);
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     new Peer(new SecureRandom(), Clock.systemUTC(), stderr).run(in, out);
   }
 
@@ -120,7 +125,8 @@ public final class Peer {
   /** The reply to one request line ({@code null} request: the line was not a JSON object). */
   ObjectNode handle(JsonNode request) {
     if (request == null) {
-      return error(NullNode.instance, PeerError.INVALID_ARGUMENT, "bad request line: JSON object expected");
+      return error(
+          NullNode.instance, PeerError.INVALID_ARGUMENT, "bad request line: JSON object expected");
     }
     JsonNode id = request.has("id") ? request.get("id") : NullNode.instance;
     String op = request.path("op").asText("");
@@ -141,7 +147,8 @@ public final class Peer {
     } catch (ProtocolException e) {
       return error(id, kindOf(e), e.getMessage());
     } catch (RuntimeException | AssertionError e) {
-      // Bad input must never stop the peer; an unchecked failure is reported and logged with its trace.
+      // Bad input must never stop the peer; an unchecked failure is reported and logged with its
+      // trace.
       diagnostics.println("[sotto-peer] " + op + ": unchecked failure on bad input?");
       e.printStackTrace(diagnostics);
       return error(id, PeerError.INVALID_ARGUMENT, e.toString());

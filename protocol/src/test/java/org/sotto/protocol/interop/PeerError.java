@@ -1,9 +1,10 @@
 package org.sotto.protocol.interop;
 
 /**
- * A request the peer refuses before it reaches the protocol: a bad or missing field ({@code invalid_argument}) or an op
- * Sotto does not implement yet ({@code unsupported}). Protocol failures travel as the protocol's own checked
- * exceptions instead; {@link Peer} maps both to the reply's {@code kind}.
+ * A request the peer refuses before it reaches the protocol: a bad or missing field ({@code
+ * invalid_argument}) or an op Sotto does not implement yet ({@code unsupported}). Protocol failures
+ * travel as the protocol's own checked exceptions instead; {@link Peer} maps both to the reply's
+ * {@code kind}.
  */
 final class PeerError extends Exception {
   private static final long serialVersionUID = 1L;

@@ -5,8 +5,9 @@ import org.sotto.protocol.ProtocolAddress;
 import org.sotto.protocol.state.impl.InMemorySignalProtocolStore;
 
 /**
- * One identity held by the Sotto peer under a local label ({@code who}): its address, registration id, key pair and
- * protocol store, and the next ids for the prekeys it publishes. Not thread-safe; the peer is single-threaded.
+ * One identity held by the Sotto peer under a local label ({@code who}): its address, registration
+ * id, key pair and protocol store, and the next ids for the prekeys it publishes. Not thread-safe;
+ * the peer is single-threaded.
  */
 final class PeerIdentity {
   private final ProtocolAddress address;

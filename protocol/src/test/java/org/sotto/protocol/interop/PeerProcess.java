@@ -25,15 +25,19 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One running interop peer process (libsignal through Node, or Sotto in a fresh JVM) and the JSON-lines conversation
- * with it. A reader thread drains stdout into a queue, so many requests can be written before their replies are read
- * ({@link #callAll}) without the pipes filling up; stderr is kept (last lines) for failure messages and echoed to the
- * test's stderr. Not thread-safe: one test thread talks to one process.
+ * One running interop peer process (libsignal through Node, or Sotto in a fresh JVM) and the
+ * JSON-lines conversation with it. A reader thread drains stdout into a queue, so many requests can
+ * be written before their replies are read ({@link #callAll}) without the pipes filling up; stderr
+ * is kept (last lines) for failure messages and echoed to the test's stderr. Not thread-safe: one
+ * test thread talks to one process.
  */
 final class PeerProcess implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** Longest wait for one reply: a first Node start with a cold cache, or a slow CI machine, is well within it. */
+  /**
+   * Longest wait for one reply: a first Node start with a cold cache, or a slow CI machine, is well
+   * within it.
+   */
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(60);
 
   private static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(10);
@@ -52,7 +56,8 @@ final class PeerProcess implements AutoCloseable {
     try {
       this.process = builder.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the " + label + " peer: " + builder.command(), e);
+      throw new UncheckedIOException(
+          "cannot start the " + label + " peer: " + builder.command(), e);
     }
     this.stdin =
         new BufferedWriter(
@@ -61,7 +66,10 @@ final class PeerProcess implements AutoCloseable {
     daemon(label + "-stderr", this::pumpStderr).start();
   }
 
-  /** Starts the libsignal peer ({@code node interop/libsignal-peer.mjs}), running {@code npm ci} first if needed. */
+  /**
+   * Starts the libsignal peer ({@code node interop/libsignal-peer.mjs}), running {@code npm ci}
+   * first if needed.
+   */
   static PeerProcess libsignal() {
     Path interop = repoRoot().resolve("interop");
     String node = requireTool("node");
@@ -75,15 +83,15 @@ final class PeerProcess implements AutoCloseable {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder pb =
         new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Peer.class.getName())
+                java.toString(), "-cp", System.getProperty("java.class.path"), Peer.class.getName())
             .directory(repoRoot().toFile());
     return new PeerProcess("sotto", pb);
   }
 
-  /** Starts the peer at {@code command} (e.g. the {@code interop/sotto-peer} script) from {@code workDir}. */
+  /**
+   * Starts the peer at {@code command} (e.g. the {@code interop/sotto-peer} script) from {@code
+   * workDir}.
+   */
   static PeerProcess command(String label, Path workDir, String... command) {
     return new PeerProcess(label, new ProcessBuilder(command).directory(workDir.toFile()));
   }
@@ -92,7 +100,10 @@ final class PeerProcess implements AutoCloseable {
     return label;
   }
 
-  /** A request object {@code {"op": op, k1: v1, ...}}; values are strings, numbers, booleans, byte[] or JsonNode. */
+  /**
+   * A request object {@code {"op": op, k1: v1, ...}}; values are strings, numbers, booleans, byte[]
+   * or JsonNode.
+   */
   static ObjectNode request(String op, Object... keyValues) {
     if (keyValues.length % 2 != 0) {
       throw new IllegalArgumentException("key/value pairs expected");
@@ -114,7 +125,10 @@ final class PeerProcess implements AutoCloseable {
     return callAll(List.of(request)).get(0);
   }
 
-  /** Sends {@code op} and returns its successful reply; fails the test (naming a gap for unsupported ops) otherwise. */
+  /**
+   * Sends {@code op} and returns its successful reply; fails the test (naming a gap for unsupported
+   * ops) otherwise.
+   */
   JsonNode ok(String op, Object... keyValues) {
     JsonNode reply = call(request(op, keyValues));
     return requireOk(op, reply);
@@ -130,7 +144,10 @@ final class PeerProcess implements AutoCloseable {
     return reply.path("kind").asText();
   }
 
-  /** Writes all requests, then reads all replies (pipelined: one round trip's latency for the whole batch). */
+  /**
+   * Writes all requests, then reads all replies (pipelined: one round trip's latency for the whole
+   * batch).
+   */
   List<JsonNode> callAll(List<ObjectNode> requests) {
     List<String> ids = new ArrayList<>(requests.size());
     try {
@@ -309,7 +326,10 @@ final class PeerProcess implements AutoCloseable {
     return t;
   }
 
-  /** The repository root: the nearest directory at or above the working directory that holds {@code interop/}. */
+  /**
+   * The repository root: the nearest directory at or above the working directory that holds {@code
+   * interop/}.
+   */
   static Path repoRoot() {
     Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
     for (Path d = dir; d != null; d = d.getParent()) {
@@ -317,10 +337,13 @@ final class PeerProcess implements AutoCloseable {
         return d;
       }
     }
-    throw new AssertionError("no interop/libsignal-peer.mjs in " + dir + " or any parent: cannot find the repo root");
+    throw new AssertionError(
+        "no interop/libsignal-peer.mjs in " + dir + " or any parent: cannot find the repo root");
   }
 
-  /** Fails (never skips) when a tool the libsignal peer needs is missing; returns its command name. */
+  /**
+   * Fails (never skips) when a tool the libsignal peer needs is missing; returns its command name.
+   */
   private static String requireTool(String tool) {
     try {
       Process p =

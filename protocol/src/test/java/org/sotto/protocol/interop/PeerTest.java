@@ -46,7 +46,8 @@ final class PeerTest {
 
   @Test
   void run_malformedLines_invalidArgumentAndKeepsServing() {
-    List<JsonNode> replies = run("not json", "[1,2]", "42", "{\"id\":\"x\",", "", "{\"id\":7,\"op\":\"version\"}");
+    List<JsonNode> replies =
+        run("not json", "[1,2]", "42", "{\"id\":\"x\",", "", "{\"id\":7,\"op\":\"version\"}");
     assertEquals(5, replies.size(), "one reply per non-blank line");
     for (int i = 0; i < 4; i++) {
       assertFalse(replies.get(i).path("ok").asBoolean());
@@ -66,7 +67,8 @@ final class PeerTest {
   @Test
   void handle_anyIdType_echoed() {
     assertEquals("\"abc\"", call("{\"id\":\"abc\",\"op\":\"version\"}").get("id").toString());
-    assertEquals("{\"a\":[1]}", call("{\"id\":{\"a\":[1]},\"op\":\"version\"}").get("id").toString());
+    assertEquals(
+        "{\"a\":[1]}", call("{\"id\":{\"a\":[1]},\"op\":\"version\"}").get("id").toString());
     assertTrue(call("{\"op\":\"version\"}").get("id").isNull());
   }
 
@@ -91,13 +93,17 @@ final class PeerTest {
   @Test
   void handle_badFields_invalidArgument() {
     assertEquals("invalid_argument", failure(request("create_identity")));
-    assertEquals("invalid_argument", failure(request("create_identity", "who", "a", "deviceId", 0)));
-    assertEquals("invalid_argument", failure(request("create_identity", "who", "a", "deviceId", 128)));
-    assertEquals("invalid_argument", failure(request("create_identity", "who", "a", "deviceId", "1")));
+    assertEquals(
+        "invalid_argument", failure(request("create_identity", "who", "a", "deviceId", 0)));
+    assertEquals(
+        "invalid_argument", failure(request("create_identity", "who", "a", "deviceId", 128)));
+    assertEquals(
+        "invalid_argument", failure(request("create_identity", "who", "a", "deviceId", "1")));
     assertEquals("invalid_argument", failure(request("generate_bundle", "who", "nobody")));
     assertEquals("invalid_argument", failure(request("hkdf", "ikm", "!!!", "info", "")));
     assertEquals("invalid_argument", failure(request("hkdf", "ikm", "", "info", "", "length", 0)));
-    assertEquals("invalid_argument", failure(request("hkdf", "ikm", "", "info", "", "length", 8161)));
+    assertEquals(
+        "invalid_argument", failure(request("hkdf", "ikm", "", "info", "", "length", 8161)));
     ok(request("create_identity", "who", "a"));
     assertEquals("invalid_argument", failure(request("encrypt", "who", "a", "peer", address("b"))));
     assertEquals(
@@ -106,23 +112,46 @@ final class PeerTest {
         "invalid_argument",
         failure(request("decrypt", "who", "a", "peer", address("b"), "type", 7, "ciphertext", "")));
     assertEquals(
-        "invalid_argument", failure(request("generate_bundle", "who", "a", "oneTimePreKey", "yes")));
+        "invalid_argument",
+        failure(request("generate_bundle", "who", "a", "oneTimePreKey", "yes")));
   }
 
   @Test
   void handle_badKeys_invalidKey() {
-    assertEquals("invalid_key", failure(request("agree", "privateKey", b64(new byte[32]), "publicKey", b64(new byte[5]))));
-    assertEquals("invalid_key", failure(request("xeddsa_verify", "publicKey", b64(new byte[33]), "message", "", "signature", b64(new byte[64]))));
+    assertEquals(
+        "invalid_key",
+        failure(request("agree", "privateKey", b64(new byte[32]), "publicKey", b64(new byte[5]))));
+    assertEquals(
+        "invalid_key",
+        failure(
+            request(
+                "xeddsa_verify",
+                "publicKey",
+                b64(new byte[33]),
+                "message",
+                "",
+                "signature",
+                b64(new byte[64]))));
     ok(request("create_identity", "who", "a"));
     ok(request("create_identity", "who", "b"));
     ObjectNode bundle = (ObjectNode) ok(request("generate_bundle", "who", "b")).get("bundle");
     ObjectNode badIdentity = bundle.deepCopy().put("identityKey", b64(new byte[32]));
-    assertEquals("invalid_key", failure(request("process_bundle", "who", "a", "peer", address(bundle), "bundle", badIdentity)));
+    assertEquals(
+        "invalid_key",
+        failure(
+            request("process_bundle", "who", "a", "peer", address(bundle), "bundle", badIdentity)));
     byte[] sig = Base64.getDecoder().decode(bundle.get("signedPreKeySignature").asText());
     sig[0] ^= 1;
     ObjectNode badSignature = bundle.deepCopy().put("signedPreKeySignature", b64(sig));
-    assertEquals("invalid_key", failure(request("process_bundle", "who", "a", "peer", address(bundle), "bundle", badSignature)));
-    assertFalse(ok(request("session_info", "who", "a", "peer", address(bundle))).path("hasSession").asBoolean());
+    assertEquals(
+        "invalid_key",
+        failure(
+            request(
+                "process_bundle", "who", "a", "peer", address(bundle), "bundle", badSignature)));
+    assertFalse(
+        ok(request("session_info", "who", "a", "peer", address(bundle)))
+            .path("hasSession")
+            .asBoolean());
   }
 
   @Test
@@ -130,13 +159,35 @@ final class PeerTest {
     JsonNode alice = ok(request("create_identity", "who", "alice"));
     JsonNode bob = ok(request("create_identity", "who", "bob"));
     ok(request("create_identity", "who", "carol"));
-    assertEquals("no_session", failure(request("encrypt", "who", "alice", "peer", address(bob), "text", "hi")));
+    assertEquals(
+        "no_session",
+        failure(request("encrypt", "who", "alice", "peer", address(bob), "text", "hi")));
     assertEquals(
         "invalid_message",
-        failure(request("decrypt", "who", "bob", "peer", address(alice), "type", 2, "ciphertext", b64(new byte[40]))));
+        failure(
+            request(
+                "decrypt",
+                "who",
+                "bob",
+                "peer",
+                address(alice),
+                "type",
+                2,
+                "ciphertext",
+                b64(new byte[40]))));
     assertEquals(
         "invalid_message",
-        failure(request("decrypt", "who", "bob", "peer", address(alice), "type", 3, "ciphertext", b64(new byte[40]))));
+        failure(
+            request(
+                "decrypt",
+                "who",
+                "bob",
+                "peer",
+                address(alice),
+                "type",
+                3,
+                "ciphertext",
+                b64(new byte[40]))));
 
     JsonNode bundle = ok(request("generate_bundle", "who", "bob")).get("bundle");
     ok(request("process_bundle", "who", "alice", "peer", address(bob), "bundle", bundle));

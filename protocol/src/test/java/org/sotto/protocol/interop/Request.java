@@ -6,9 +6,10 @@ import java.util.Base64;
 import org.sotto.protocol.ProtocolAddress;
 
 /**
- * Typed, validating access to the fields of one peer request (or of a nested object such as a bundle). Every accessor
- * throws {@link PeerError} ({@code invalid_argument}) for a missing or ill-typed field, so handlers never see nulls or
- * half-parsed values. Not thread-safe; one instance per request.
+ * Typed, validating access to the fields of one peer request (or of a nested object such as a
+ * bundle). Every accessor throws {@link PeerError} ({@code invalid_argument}) for a missing or
+ * ill-typed field, so handlers never see nulls or half-parsed values. Not thread-safe; one instance
+ * per request.
  */
 final class Request {
   private final JsonNode node;
@@ -70,8 +71,12 @@ final class Request {
   /** A 32-bit unsigned id (libsignal ids are u32), returned as its Java int bit pattern. */
   int unsignedId(String field) throws PeerError {
     JsonNode v = required(field);
-    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0 || v.asLong() > 0xFFFF_FFFFL) {
-      throw PeerError.invalidArgument("field " + name(field) + ": integer in 0..4294967295 expected");
+    if (!v.isIntegralNumber()
+        || !v.canConvertToLong()
+        || v.asLong() < 0
+        || v.asLong() > 0xFFFF_FFFFL) {
+      throw PeerError.invalidArgument(
+          "field " + name(field) + ": integer in 0..4294967295 expected");
     }
     return (int) v.asLong();
   }

@@ -32,15 +32,18 @@ import org.sotto.protocol.state.SignedPreKeyRecord;
 import org.sotto.protocol.util.KeyHelper;
 
 /**
- * The peer ops on identities and 1:1 sessions: {@code create_identity}, {@code generate_bundle}, {@code
- * process_bundle}, {@code encrypt}, {@code decrypt}, {@code session_info} and {@code trust}. State that must survive a
- * failed op is only written by the protocol core (copy-then-commit), so a failure leaves the stores as they were.
- * Not thread-safe.
+ * The peer ops on identities and 1:1 sessions: {@code create_identity}, {@code generate_bundle},
+ * {@code process_bundle}, {@code encrypt}, {@code decrypt}, {@code session_info} and {@code trust}.
+ * State that must survive a failed op is only written by the protocol core (copy-then-commit), so a
+ * failure leaves the stores as they were. Not thread-safe.
  */
 final class SessionOps {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-  /** Registration ids are 14-bit on the wire in Signal's apps; the libsignal peer uses the same range. */
+  /**
+   * Registration ids are 14-bit on the wire in Signal's apps; the libsignal peer uses the same
+   * range.
+   */
   private static final int MAX_REGISTRATION_ID = 16380;
 
   private final Map<String, PeerIdentity> identities = new HashMap<>();
@@ -123,8 +126,7 @@ final class SessionOps {
     return JSON.objectNode();
   }
 
-  ObjectNode encrypt(Request req)
-      throws PeerError, NoSessionException, UntrustedIdentityException {
+  ObjectNode encrypt(Request req) throws PeerError, NoSessionException, UntrustedIdentityException {
     PeerIdentity id = identity(req);
     ProtocolAddress peer = req.address("peer");
     byte[] plaintext = req.plaintext();

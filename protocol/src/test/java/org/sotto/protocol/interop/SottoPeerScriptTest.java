@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The {@code interop/sotto-peer} script: starts the peer from the last build, from any working directory. */
+/**
+ * The {@code interop/sotto-peer} script: starts the peer from the last build, from any working
+ * directory.
+ */
 final class SottoPeerScriptTest {
   private static final Path SCRIPT = PeerProcess.repoRoot().resolve("interop/sotto-peer");
 

@@ -50,7 +50,8 @@ class HkdfTest {
   @Test
   void deriveSecrets_nullSalt_sameAsHashLenZeros() {
     byte[] none = Hkdf.deriveSecrets(IKM_22, null, null, 42);
-    assertArrayEquals(none, Hkdf.deriveSecrets(IKM_22, new byte[Hkdf.HASH_LENGTH], new byte[0], 42));
+    assertArrayEquals(
+        none, Hkdf.deriveSecrets(IKM_22, new byte[Hkdf.HASH_LENGTH], new byte[0], 42));
     // RFC 5869 test case 3 uses an empty salt, which HMAC pads to the same zero key.
     assertEquals(
         "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8",
@@ -70,13 +71,15 @@ class HkdfTest {
   void deriveSecrets_zeroAndMaximumLength_succeed() {
     assertEquals(0, Hkdf.deriveSecrets(IKM_22, null, null, 0).length);
     assertEquals(
-        Hkdf.MAX_OUTPUT_LENGTH, Hkdf.deriveSecrets(IKM_22, null, null, Hkdf.MAX_OUTPUT_LENGTH).length);
+        Hkdf.MAX_OUTPUT_LENGTH,
+        Hkdf.deriveSecrets(IKM_22, null, null, Hkdf.MAX_OUTPUT_LENGTH).length);
   }
 
   @ParameterizedTest
   @ValueSource(ints = {-1, 255 * 32 + 1})
   void deriveSecrets_lengthOutOfRange_throws(int length) {
-    assertThrows(IllegalArgumentException.class, () -> Hkdf.deriveSecrets(IKM_22, null, null, length));
+    assertThrows(
+        IllegalArgumentException.class, () -> Hkdf.deriveSecrets(IKM_22, null, null, length));
   }
 
   private static byte[] range(int fromInclusive, int toExclusive) {

@@ -78,7 +78,8 @@ class Kyber1024Test {
     assertEquals(pair.publicKey().hashCode(), publicKey.hashCode());
     assertArrayEquals(pair.secretKey().serialize(), secretKey.serialize());
     Encapsulation encapsulation = Kyber1024.encapsulate(publicKey, rng);
-    assertArrayEquals(encapsulation.sharedSecret(), secretKey.decapsulate(encapsulation.ciphertext()));
+    assertArrayEquals(
+        encapsulation.sharedSecret(), secretKey.decapsulate(encapsulation.ciphertext()));
     assertArrayEquals(
         encapsulation.sharedSecret(), pair.secretKey().decapsulate(encapsulation.ciphertext()));
   }
@@ -89,8 +90,7 @@ class Kyber1024Test {
     byte[] rawCiphertext = Arrays.copyOfRange(encapsulation.ciphertext(), 1, 1569);
     MLKEMPrivateKeyParameters bcKey =
         new MLKEMPrivateKeyParameters(
-            MLKEMParameters.ml_kem_1024,
-            Arrays.copyOfRange(pair.secretKey().serialize(), 1, 3169));
+            MLKEMParameters.ml_kem_1024, Arrays.copyOfRange(pair.secretKey().serialize(), 1, 3169));
     byte[] mlkemSecret = new MLKEMExtractor(bcKey).extractSecret(rawCiphertext);
 
     SHA3Digest sha3 = new SHA3Digest(256);
@@ -119,7 +119,8 @@ class Kyber1024Test {
   }
 
   /** Filled in from an independent computation (Python hashlib); see the test above. */
-  private static final String KNOWN_ROUND_THREE_SECRET = "7cba78f94f5eab87b898c93f6f22d483734ec2b90337eed38b573cf1b50f06eb";
+  private static final String KNOWN_ROUND_THREE_SECRET =
+      "7cba78f94f5eab87b898c93f6f22d483734ec2b90337eed38b573cf1b50f06eb";
 
   @Test
   void decapsulate_tamperedCiphertext_differentSecretWithoutException() throws Exception {
@@ -139,7 +140,8 @@ class Kyber1024Test {
     Encapsulation encapsulation = Kyber1024.encapsulate(pair.publicKey(), rng);
     assertFalse(
         Arrays.equals(
-            encapsulation.sharedSecret(), other.secretKey().decapsulate(encapsulation.ciphertext())));
+            encapsulation.sharedSecret(),
+            other.secretKey().decapsulate(encapsulation.ciphertext())));
   }
 
   @ParameterizedTest
@@ -228,7 +230,8 @@ class Kyber1024Test {
     byte[] secretKey = pair.secretKey().serialize();
     // The secret part of the expanded key: dk_pke and z (ek and H(ek) are public).
     byte[] secretPart =
-        concat(Arrays.copyOfRange(secretKey, 1, 1 + 1536), Arrays.copyOfRange(secretKey, 3137, 3169));
+        concat(
+            Arrays.copyOfRange(secretKey, 1, 1 + 1536), Arrays.copyOfRange(secretKey, 3137, 3169));
     assertEquals("KEMSecretKey[redacted]", pair.secretKey().toString());
     assertNoHexWindow(pair.secretKey().toString(), secretPart);
     assertNoHexWindow(pair.toString(), secretPart);
@@ -246,13 +249,16 @@ class Kyber1024Test {
     byte[] ciphertext = encapsulation.ciphertext();
     ciphertext[5] ^= 1;
     assertFalse(Arrays.equals(ciphertext, encapsulation.ciphertext()));
-    assertEquals(encapsulation, new Encapsulation(encapsulation.ciphertext(), encapsulation.sharedSecret()));
+    assertEquals(
+        encapsulation, new Encapsulation(encapsulation.ciphertext(), encapsulation.sharedSecret()));
   }
 
   @Test
   void encapsulation_wrongLengths_throw() {
-    assertThrows(IllegalArgumentException.class, () -> new Encapsulation(new byte[1568], new byte[32]));
-    assertThrows(IllegalArgumentException.class, () -> new Encapsulation(new byte[1569], new byte[31]));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Encapsulation(new byte[1568], new byte[32]));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Encapsulation(new byte[1569], new byte[31]));
   }
 
   private static void assertDoesNotThrowInvalidKey(byte[] serialized) {

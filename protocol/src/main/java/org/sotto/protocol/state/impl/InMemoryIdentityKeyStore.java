@@ -9,8 +9,9 @@ import org.sotto.protocol.ProtocolAddress;
 import org.sotto.protocol.state.IdentityKeyStore;
 
 /**
- * An in-memory identity store with trust on first use: an identity is trusted if none is stored for the address or
- * it equals the stored one. {@link #saveIdentity} replaces (that is how a user trusts a changed key). Thread-safe.
+ * An in-memory identity store with trust on first use: an identity is trusted if none is stored for
+ * the address or it equals the stored one. {@link #saveIdentity} replaces (that is how a user
+ * trusts a changed key). Thread-safe.
  */
 public final class InMemoryIdentityKeyStore implements IdentityKeyStore {
   private final IdentityKeyPair identityKeyPair;

@@ -14,10 +14,11 @@ import org.sotto.protocol.state.SignedPreKeyRecord;
 import org.sotto.protocol.state.SignedPreKeyStore;
 
 /**
- * In-memory stores for all three kinds of prekey. Records are kept serialized, as a persistent store would keep
- * them. Thread-safe.
+ * In-memory stores for all three kinds of prekey. Records are kept serialized, as a persistent
+ * store would keep them. Thread-safe.
  */
-public final class InMemoryPreKeyStores implements PreKeyStore, SignedPreKeyStore, KyberPreKeyStore {
+public final class InMemoryPreKeyStores
+    implements PreKeyStore, SignedPreKeyStore, KyberPreKeyStore {
   private final Map<Integer, byte[]> preKeys = new ConcurrentHashMap<>();
   private final Map<Integer, byte[]> signedPreKeys = new ConcurrentHashMap<>();
   private final Map<Integer, byte[]> kyberPreKeys = new ConcurrentHashMap<>();

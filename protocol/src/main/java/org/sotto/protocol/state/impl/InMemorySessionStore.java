@@ -10,8 +10,8 @@ import org.sotto.protocol.state.SessionRecord;
 import org.sotto.protocol.state.SessionStore;
 
 /**
- * An in-memory session store that keeps records serialized (parsing on every load, serializing on every store), as
- * a persistent store does. Thread-safe.
+ * An in-memory session store that keeps records serialized (parsing on every load, serializing on
+ * every store), as a persistent store does. Thread-safe.
  */
 public final class InMemorySessionStore implements SessionStore {
   private final Map<ProtocolAddress, byte[]> sessions = new ConcurrentHashMap<>();

@@ -12,8 +12,9 @@ import org.sotto.protocol.state.SignalProtocolStore;
 import org.sotto.protocol.state.SignedPreKeyRecord;
 
 /**
- * All protocol stores in memory: trust-on-first-use identities, serialized prekeys and sessions. For tests, demos
- * and as a model for persistent stores. Thread-safe per call (callers serialize operations on one session).
+ * All protocol stores in memory: trust-on-first-use identities, serialized prekeys and sessions.
+ * For tests, demos and as a model for persistent stores. Thread-safe per call (callers serialize
+ * operations on one session).
  */
 public final class InMemorySignalProtocolStore implements SignalProtocolStore {
   private final InMemoryIdentityKeyStore identities;
