@@ -39,11 +39,11 @@ final class Curve25519Points {
   private static final BigInteger MONTGOMERY_A = BigInteger.valueOf(486662);
 
   private static final ECFieldElement ONE = CURVE.fromBigInteger(BigInteger.ONE);
-  private static final ECFieldElement A_FIELD = CURVE.fromBigInteger(MONTGOMERY_A);
 
   /** A/3 mod p: the shift between Montgomery u and Weierstrass x. */
   private static final ECFieldElement A_OVER_3 =
-      CURVE.fromBigInteger(MONTGOMERY_A.multiply(BigInteger.valueOf(3).modInverse(P)).mod(P));
+      CURVE.fromBigInteger(
+          MONTGOMERY_A.multiply(BigInteger.valueOf(3).modInverse(P)).mod(P));
 
   /**
    * c = √−486664 mod p, the root for which the Curve25519 base point (u = 9) maps to the Ed25519

@@ -72,10 +72,6 @@ abstract class LibsignalInteropTestBase {
     return Party.reRegister(previous.process(), role + "-" + labels.incrementAndGet(), previous);
   }
 
-  String label(String role) {
-    return role + "-" + labels.incrementAndGet();
-  }
-
   /**
    * Starts a session from {@code a} to {@code b} and completes one round trip, so both send type-2
    * messages.

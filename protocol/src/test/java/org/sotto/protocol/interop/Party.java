@@ -57,10 +57,6 @@ final class Party {
     return process.label();
   }
 
-  byte[] identityKey() {
-    return identityKey.clone();
-  }
-
   ObjectNode address() {
     return MAPPER.createObjectNode().put("name", name).put("deviceId", deviceId);
   }
@@ -149,14 +145,7 @@ final class Party {
     process.ok("trust", "who", who, "peer", peer.address(), "identityKey", peer.identityKey);
   }
 
-  /** Sends one message to {@code to}, which decrypts it; returns the message's type. */
-  int send(Party to, byte[] plaintext, String what) {
-    Ciphertext ct = encrypt(to, plaintext);
-    to.decryptAndCheck(this, ct, plaintext, what);
-    return ct.type();
-  }
-
-  /** Like {@link #send} and requires the message type. */
+  /** Sends one message of the given type to {@code to}, which decrypts it to the same plaintext. */
   void sendExpectingType(Party to, byte[] plaintext, int type, String what) {
     Ciphertext ct = encrypt(to, plaintext);
     assertEquals(type, ct.type(), what + ": message type from " + implementation());

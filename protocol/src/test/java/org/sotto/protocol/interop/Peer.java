@@ -133,9 +133,10 @@ public final class Peer {
     try {
       Op handler = ops.get(op);
       if (handler == null) {
-        throw NOT_YET.contains(op)
-            ? PeerError.unsupported(op)
-            : PeerError.unsupported(op.isEmpty() ? "(missing op)" : op);
+        throw PeerError.unsupported(
+            NOT_YET.contains(op)
+                ? op + ": not implemented by the Sotto peer yet"
+                : "unknown op " + MAPPER.valueToTree(op));
       }
       ObjectNode reply = MAPPER.createObjectNode();
       reply.set("id", id);

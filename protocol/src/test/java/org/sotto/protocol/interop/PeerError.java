@@ -27,8 +27,8 @@ final class PeerError extends Exception {
     return new PeerError(INVALID_ARGUMENT, message);
   }
 
-  static PeerError unsupported(String op) {
-    return new PeerError(UNSUPPORTED, "op " + op + " is not supported by the Sotto peer yet");
+  static PeerError unsupported(String message) {
+    return new PeerError(UNSUPPORTED, message);
   }
 
   String kind() {

@@ -21,13 +21,15 @@ final class SottoPeerScriptTest {
 
   @Test
   void script_fromAnotherDirectory_servesRequests(@TempDir Path elsewhere) {
-    try (PeerProcess peer = PeerProcess.command("sotto-peer", elsewhere, SCRIPT.toString())) {
+    PeerProcess peer = PeerProcess.command("sotto-peer", elsewhere, SCRIPT.toString());
+    try {
       assertEquals("sotto", peer.ok("version").path("implementation").asText());
       JsonNode kp = peer.ok("keypair");
       assertEquals(44, kp.path("publicKey").asText().length(), "33 bytes in base64");
+    } finally {
       peer.close();
-      assertEquals(0, peer.exitCode());
     }
+    assertEquals(0, peer.exitCode(), "exit code after quit");
   }
 
   @Test
