@@ -102,7 +102,7 @@ abstract class LibsignalInteropTestBase {
   private static String pinnedLibsignalVersion() throws IOException {
     JsonNode pkg =
         new ObjectMapper()
-            .readTree(PeerProcess.repoRoot().resolve("interop/package.json").toFile());
+            .readTree(InteropEnvironment.repoRoot().resolve("interop/package.json").toFile());
     return pkg.path("dependencies").path("@signalapp/libsignal-client").asText();
   }
 }

@@ -12,6 +12,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sotto.protocol.kem.KEMKeyPair;
+import org.sotto.protocol.kem.Kyber1024;
+import org.sotto.protocol.message.PreKeySignalMessage;
 
 /**
  * Known answers for the primitives, checked against libsignal: XEdDSA signatures, X25519 agreement,
@@ -141,27 +144,50 @@ final class LibsignalPrimitivesInteropTest extends LibsignalInteropTestBase {
   }
 
   /**
-   * The key owner makes a Kyber key pair, the other side encapsulates to it, the owner
-   * decapsulates.
+   * Kyber-1024 agreement across implementations. libsignal 0.90's Node API exposes no KEM
+   * encapsulate/decapsulate, so the check goes through PQXDH: the initiator encapsulates to the
+   * responder's Kyber prekey, the responder decapsulates. The session decrypts only if both
+   * computed the same Kyber secret; as a control, the same message with a different (but
+   * well-formed) Kyber ciphertext must fail, which proves the secret really enters the key
+   * derivation on the receiving side.
    */
   @ParameterizedTest
   @EnumSource(Direction.class)
-  void kyber_encapsulateOnOneSide_decapsulateOnTheOther_sameSecret(Direction d) {
-    PeerProcess owner = initiator(d);
-    PeerProcess other = responder(d);
-    for (int i = 0; i < 4; i++) {
-      JsonNode kp = owner.ok("kem_keypair");
-      byte[] pk = bytes(kp, "publicKey");
-      byte[] sk = bytes(kp, "secretKey");
-      assertKyberKeys(owner, pk, sk);
-      JsonNode enc = other.ok("kem_encapsulate", "publicKey", pk);
-      byte[] ct = bytes(enc, "ciphertext");
-      assertEquals(1569, ct.length, "ciphertext length from " + other.label());
-      assertEquals(0x08, ct[0], "ciphertext type byte from " + other.label());
-      byte[] ss =
-          bytes(owner.ok("kem_decapsulate", "secretKey", sk, "ciphertext", ct), "sharedSecret");
-      assertArrayEquals(bytes(enc, "sharedSecret"), ss, "round " + i + ": shared secrets differ");
-    }
+  void kyber_encapsulatedByOneSide_decapsulatedByOther_sessionDecryptsOnlyWithThatCiphertext(
+      Direction d) throws Exception {
+    Party encapsulator = Party.create(initiator(d), "kyber-enc-" + d);
+    Party decapsulator = Party.create(responder(d), "kyber-dec-" + d);
+    // No one-time prekey, so a replay of the same message is not blocked by a consumed prekey.
+    encapsulator.processBundle(decapsulator, decapsulator.bundle(false));
+    byte[] plaintext = utf8("kyber " + d);
+    Ciphertext ct = encapsulator.encrypt(decapsulator, plaintext);
+    assertEquals(Ciphertext.PREKEY, ct.type());
+
+    PreKeySignalMessage m = PreKeySignalMessage.fromBytes(ct.bytes());
+    byte[] kyberCt = m.kyberCiphertext();
+    assertEquals(1569, kyberCt.length);
+    assertEquals(0x08, kyberCt[0]);
+    byte[] otherKyberCt =
+        Kyber1024.encapsulate(
+                KEMKeyPair.generate(new java.security.SecureRandom()).publicKey(),
+                new java.security.SecureRandom())
+            .ciphertext();
+    PreKeySignalMessage swapped =
+        PreKeySignalMessage.create(
+            m.registrationId(),
+            m.preKeyId(),
+            m.signedPreKeyId(),
+            m.kyberPreKeyId(),
+            otherKyberCt,
+            m.baseKey(),
+            m.identityKey(),
+            m.message());
+    assertEquals(
+        "invalid_message",
+        decapsulator.decryptFailure(
+            encapsulator, new Ciphertext(Ciphertext.PREKEY, swapped.serialize())),
+        "a different Kyber ciphertext must not decrypt on " + decapsulator.implementation());
+    decapsulator.decryptAndCheck(encapsulator, ct, plaintext, "Kyber secret agreed");
   }
 
   /**

@@ -13,7 +13,6 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -40,7 +39,6 @@ final class PeerProcess implements AutoCloseable {
    */
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(60);
 
-  private static final Duration NPM_CI_TIMEOUT = Duration.ofMinutes(10);
   private static final int STDERR_LINES_KEPT = 60;
   private static final String EOF = "\u0000eof";
 
@@ -49,6 +47,7 @@ final class PeerProcess implements AutoCloseable {
   private final Writer stdin;
   private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
   private final Deque<String> stderrTail = new ArrayDeque<>();
+  private final Thread stderrPump;
   private long nextId;
 
   private PeerProcess(String label, ProcessBuilder builder) {
@@ -63,7 +62,8 @@ final class PeerProcess implements AutoCloseable {
         new BufferedWriter(
             new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
     daemon(label + "-stdout", this::pumpStdout).start();
-    daemon(label + "-stderr", this::pumpStderr).start();
+    this.stderrPump = daemon(label + "-stderr", this::pumpStderr);
+    stderrPump.start();
   }
 
   /**
@@ -71,9 +71,9 @@ final class PeerProcess implements AutoCloseable {
    * first if needed.
    */
   static PeerProcess libsignal() {
-    Path interop = repoRoot().resolve("interop");
-    String node = requireTool("node");
-    ensureNodeModules(interop);
+    Path interop = InteropEnvironment.repoRoot().resolve("interop");
+    String node = InteropEnvironment.requireTool("node");
+    InteropEnvironment.ensureNodeModules(interop);
     ProcessBuilder pb = new ProcessBuilder(node, "libsignal-peer.mjs").directory(interop.toFile());
     return new PeerProcess("libsignal", pb);
   }
@@ -84,7 +84,7 @@ final class PeerProcess implements AutoCloseable {
     ProcessBuilder pb =
         new ProcessBuilder(
                 java.toString(), "-cp", System.getProperty("java.class.path"), Peer.class.getName())
-            .directory(repoRoot().toFile());
+            .directory(InteropEnvironment.repoRoot().toFile());
     return new PeerProcess("sotto", pb);
   }
 
@@ -273,8 +273,14 @@ final class PeerProcess implements AutoCloseable {
 
   private String diagnostics() {
     StringBuilder sb = new StringBuilder();
-    if (!process.isAlive()) {
-      sb.append("\n  exit code: ").append(process.exitValue());
+    try {
+      // A process that is exiting still has its last words in the pipe: give the pump a moment.
+      if (process.waitFor(2, TimeUnit.SECONDS)) {
+        stderrPump.join(2000);
+        sb.append("\n  exit code: ").append(process.exitValue());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     synchronized (stderrTail) {
       if (!stderrTail.isEmpty()) {
@@ -324,82 +330,5 @@ final class PeerProcess implements AutoCloseable {
     Thread t = new Thread(body, name);
     t.setDaemon(true);
     return t;
-  }
-
-  /**
-   * The repository root: the nearest directory at or above the working directory that holds {@code
-   * interop/}.
-   */
-  static Path repoRoot() {
-    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      if (Files.isRegularFile(d.resolve("interop/libsignal-peer.mjs"))) {
-        return d;
-      }
-    }
-    throw new AssertionError(
-        "no interop/libsignal-peer.mjs in " + dir + " or any parent: cannot find the repo root");
-  }
-
-  /**
-   * Fails (never skips) when a tool the libsignal peer needs is missing; returns its command name.
-   */
-  private static String requireTool(String tool) {
-    try {
-      Process p =
-          new ProcessBuilder(tool, "--version")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
-        return tool;
-      }
-      p.destroyForcibly();
-    } catch (IOException e) {
-      // Reported below.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    throw new AssertionError(
-        "'"
-            + tool
-            + " --version' failed: the libsignal interop tests need Node.js (node ≥ 18 and npm) on PATH"
-            + " to run interop/libsignal-peer.mjs. Install Node.js; these tests never skip.");
-  }
-
-  /** Runs {@code npm ci} in {@code interop/} once, when {@code node_modules} is missing. */
-  private static synchronized void ensureNodeModules(Path interop) {
-    if (Files.isDirectory(interop.resolve("node_modules/@signalapp/libsignal-client"))) {
-      return;
-    }
-    String npm = requireTool("npm");
-    Path log;
-    try {
-      log = Files.createTempFile("sotto-npm-ci", ".log");
-      Process p =
-          new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund")
-              .directory(interop.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      if (!p.waitFor(NPM_CI_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        fail("npm ci in " + interop + " did not finish within " + NPM_CI_TIMEOUT + "; log: " + log);
-      }
-      if (p.exitValue() != 0) {
-        fail(
-            "npm ci in "
-                + interop
-                + " failed (exit "
-                + p.exitValue()
-                + "):\n"
-                + Files.readString(log, StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run npm ci in " + interop, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while running npm ci");
-    }
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * directory.
  */
 final class SottoPeerScriptTest {
-  private static final Path SCRIPT = PeerProcess.repoRoot().resolve("interop/sotto-peer");
+  private static final Path SCRIPT = InteropEnvironment.repoRoot().resolve("interop/sotto-peer");
 
   @Test
   void script_fromAnotherDirectory_servesRequests(@TempDir Path elsewhere) {
@@ -35,7 +35,7 @@ final class SottoPeerScriptTest {
   @Test
   void script_withoutBuildOutput_printsHintAndExits1(@TempDir Path fakeRepo)
       throws IOException, InterruptedException {
-    Path root = PeerProcess.repoRoot();
+    Path root = InteropEnvironment.repoRoot();
     Files.createDirectories(fakeRepo.resolve("interop"));
     Files.createDirectories(fakeRepo.resolve(".mvn"));
     Files.copy(root.resolve(".mvn/jdk.sh"), fakeRepo.resolve(".mvn/jdk.sh"));
