@@ -14,10 +14,12 @@ import java.util.List;
  */
 record BenchOptions(double seconds, double warmup, int runs, List<Figure> figures) {
   /**
-   * Default warm-up. Longer than the 1 s of {@code bench.mjs}: HotSpot compiles the hot paths with C2 only after
-   * thousands of calls, and the benchmark compares steady states, not start-up.
+   * Default warm-up per figure. Longer than the 1 s of {@code bench.mjs}: libsignal's Rust code is
+   * compiled ahead of time, while HotSpot compiles the hot paths with C2 only after thousands of
+   * calls, and the benchmark compares steady states, not start-up. Measured on a 2-core machine,
+   * session_setup still gains about 10% between 1 s and 5 s of warm-up and nothing after that.
    */
-  static final double DEFAULT_WARMUP_SECONDS = 3;
+  static final double DEFAULT_WARMUP_SECONDS = 5;
 
   static final String USAGE =
       "usage: ProtocolBench [--seconds N] [--warmup N] [--runs N] [--figures session_setup,two_way,one_way]";

@@ -22,9 +22,10 @@ import org.sotto.protocol.state.impl.InMemorySignalProtocolStore;
 import org.sotto.protocol.util.KeyHelper;
 
 /**
- * One device in the benchmark, the counterpart of {@code Party} in {@code bench.mjs}: an identity key pair, a
- * registration id, an address (random UUID, device 1) and an in-memory store that keeps prekey and session records
- * serialized (parsed on every load, serialized on every store). Not thread-safe.
+ * One device in the benchmark, the counterpart of {@code Party} in {@code bench.mjs}: an identity
+ * key pair, a registration id, an address (random UUID, device 1) and an in-memory store that keeps
+ * prekey and session records serialized (parsed on every load, serialized on every store). Not
+ * thread-safe.
  */
 final class BenchParty {
   /** The id of the single prekey of each kind that {@link #makeBundle} publishes. */
@@ -43,8 +44,8 @@ final class BenchParty {
   }
 
   /**
-   * Generates and stores one one-time prekey, one signed prekey and one Kyber prekey, and returns the bundle in
-   * serialized form.
+   * Generates and stores one one-time prekey, one signed prekey and one Kyber prekey, and returns
+   * the bundle in serialized form.
    */
   SerializedBundle makeBundle(Instant now) {
     PreKeyRecord preKey = KeyHelper.generatePreKey(KEY_ID, rng);
@@ -67,7 +68,10 @@ final class BenchParty {
         kyber.signature());
   }
 
-  /** Parses {@code peer}'s bundle and starts a session with it, as after fetching the bundle from a server. */
+  /**
+   * Parses {@code peer}'s bundle and starts a session with it, as after fetching the bundle from a
+   * server.
+   */
   void processBundle(BenchParty peer, SerializedBundle b, Instant now) throws Exception {
     PreKeyBundle bundle =
         new PreKeyBundle(

@@ -4,10 +4,10 @@ import java.security.SecureRandom;
 import java.time.Instant;
 
 /**
- * {@code two_way} and {@code one_way}: one op = one message on an established, acknowledged session (the sender
- * encrypts to bytes, the receiver parses and decrypts). In {@code two_way} the direction alternates, so every
- * receipt is a DH ratchet step; in {@code one_way} Alice only sends, so only the symmetric chains advance. Not
- * thread-safe.
+ * {@code two_way} and {@code one_way}: one op = one message on an established, acknowledged session
+ * (the sender encrypts to bytes, the receiver parses and decrypts). In {@code two_way} the
+ * direction alternates, so every receipt is a DH ratchet step; in {@code one_way} Alice only sends,
+ * so only the symmetric chains advance. Not thread-safe.
  */
 final class ConversationWorkload implements Workload {
   private final byte[] message;
@@ -17,7 +17,8 @@ final class ConversationWorkload implements Workload {
   private long turn;
   private boolean first = true;
 
-  private ConversationWorkload(byte[] message, boolean alternate, BenchParty alice, BenchParty bob) {
+  private ConversationWorkload(
+      byte[] message, boolean alternate, BenchParty alice, BenchParty bob) {
     this.message = message;
     this.alternate = alternate;
     this.alice = alice;
@@ -25,8 +26,8 @@ final class ConversationWorkload implements Workload {
   }
 
   /**
-   * New Alice and Bob with an acknowledged session (not measured): Alice processes Bob's bundle and sends a
-   * PreKeySignalMessage, Bob answers, so every later message is a SignalMessage.
+   * New Alice and Bob with an acknowledged session (not measured): Alice processes Bob's bundle and
+   * sends a PreKeySignalMessage, Bob answers, so every later message is a SignalMessage.
    */
   static ConversationWorkload create(byte[] message, boolean alternate, SecureRandom rng)
       throws Exception {
@@ -40,8 +41,8 @@ final class ConversationWorkload implements Workload {
   }
 
   @Override
-  public long runBatch(int ops) throws Exception {
-    long start = System.nanoTime();
+  public void runBatch(int ops, Stopwatch stopwatch) throws Exception {
+    stopwatch.start();
     for (int i = 0; i < ops; i++) {
       boolean fromAlice = !alternate || turn++ % 2 == 0;
       BenchParty from = fromAlice ? alice : bob;
@@ -51,7 +52,7 @@ final class ConversationWorkload implements Workload {
       Workload.check(to.decrypt(from, wire, now), message, first);
       first = false;
     }
-    return System.nanoTime() - start;
+    stopwatch.stop();
   }
 
   /** The size of Alice's serialized session record with Bob. */

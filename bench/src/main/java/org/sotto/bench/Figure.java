@@ -32,7 +32,8 @@ enum Figure {
         return f;
       }
     }
-    throw new IllegalArgumentException("unknown figure " + key + "; known: session_setup,two_way,one_way");
+    throw new IllegalArgumentException(
+        "unknown figure " + key + "; known: session_setup,two_way,one_way");
   }
 
   /** A fresh workload on fresh parties; its setup is not measured. */

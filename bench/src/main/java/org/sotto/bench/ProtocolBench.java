@@ -12,11 +12,14 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Sotto's in-process protocol benchmark: the figures {@code session_setup}, {@code two_way} and {@code one_way}
- * with exactly the definitions of {@code bench/peer-libsignal/bench.mjs} (see its README). Prints one JSON object
- * on stdout, in the same shape as {@code bench.mjs} plus {@code record_bytes}; progress goes to stderr.
+ * Sotto's in-process protocol benchmark: the figures {@code session_setup}, {@code two_way} and
+ * {@code one_way} with exactly the definitions of {@code bench/peer-libsignal/bench.mjs} (see its
+ * README). Prints one JSON object on stdout, in the same shape as {@code bench.mjs} plus {@code
+ * record_bytes}; progress goes to stderr.
  *
- * <pre>java -cp … org.sotto.bench.ProtocolBench [--seconds 3] [--warmup 3] [--runs 3] [--figures a,b]</pre>
+ * <pre>
+ * java -cp … org.sotto.bench.ProtocolBench [--seconds 3] [--warmup 5] [--runs 3] [--figures a,b]
+ * </pre>
  */
 public final class ProtocolBench {
   /** Plaintext size of every message. */
@@ -59,6 +62,7 @@ public final class ProtocolBench {
         Runtime.version());
 
     Map<Figure, Double> medians = new EnumMap<>(Figure.class);
+    Map<Figure, Double> cpuMedians = new EnumMap<>(Figure.class);
     List<Map<Figure, Double>> runs = new ArrayList<>();
     for (int r = 0; r < options.runs(); r++) {
       runs.add(new EnumMap<>(Figure.class));
@@ -66,23 +70,25 @@ public final class ProtocolBench {
     int recordBytes = -1;
     for (Figure figure : options.figures()) {
       if (options.warmup() > 0) {
-        Measurement.measure(
-            figure.newWorkload(message, rng), options.warmup(), figure.batchSize());
+        Measurement.measure(figure.newWorkload(message, rng), options.warmup(), figure.batchSize());
       }
       double[] perRun = new double[options.runs()];
+      double[] perRunCpu = new double[options.runs()];
       for (int r = 0; r < options.runs(); r++) {
         Workload workload = figure.newWorkload(message, rng);
         Measurement m = Measurement.measure(workload, options.seconds(), figure.batchSize());
         perRun[r] = m.opsPerSecond();
+        perRunCpu[r] = m.opsPerCpuSecond();
         runs.get(r).put(figure, m.opsPerSecond());
         System.err.printf(
             Locale.ROOT,
-            "  %s run %d: %d ops in %.3f s = %.1f ops/s%n",
+            "  %s run %d: %d ops in %.3f s = %.1f ops/s (%.1f ops per CPU second)%n",
             figure.key(),
             r + 1,
             m.ops(),
             m.nanos() / 1e9,
-            m.opsPerSecond());
+            m.opsPerSecond(),
+            m.opsPerCpuSecond());
         if (workload instanceof ConversationWorkload c && figure == Figure.TWO_WAY) {
           recordBytes = c.aliceRecordBytes();
           System.err.printf(
@@ -93,12 +99,16 @@ public final class ProtocolBench {
         }
       }
       medians.put(figure, median(perRun));
+      cpuMedians.put(figure, median(perRunCpu));
     }
-    return json(medians, runs, recordBytes);
+    return json(medians, cpuMedians, runs, recordBytes);
   }
 
   private static String json(
-      Map<Figure, Double> medians, List<Map<Figure, Double>> runs, int recordBytes) {
+      Map<Figure, Double> medians,
+      Map<Figure, Double> cpuMedians,
+      List<Map<Figure, Double>> runs,
+      int recordBytes) {
     StringBuilder out = new StringBuilder();
     out.append("{\"implementation\":\"sotto\",\"version\":\"")
         .append(version())
@@ -109,6 +119,18 @@ public final class ProtocolBench {
     if (recordBytes >= 0) {
       out.append(",\"record_bytes\":").append(recordBytes);
     }
+    // Per CPU second of the benchmark thread: not the figure, a check on how busy the machine was.
+    out.append(",\"cpu\":{");
+    String sep = "";
+    for (Map.Entry<Figure, Double> e : cpuMedians.entrySet()) {
+      out.append(sep)
+          .append('"')
+          .append(e.getKey().key())
+          .append("\":")
+          .append(round1(e.getValue()));
+      sep = ",";
+    }
+    out.append('}');
     out.append(",\"runs\":[");
     for (int r = 0; r < runs.size(); r++) {
       out.append(r == 0 ? "{" : ",{");

@@ -1,8 +1,9 @@
 package org.sotto.bench;
 
 /**
- * A prekey bundle as a server hands it out: ids and serialized keys, nothing parsed yet. Parsing it is part of the
- * measured work of {@code session_setup}. The arrays are owned by the benchmark and never changed.
+ * A prekey bundle as a server hands it out: ids and serialized keys, nothing parsed yet. Parsing it
+ * is part of the measured work of {@code session_setup}. The arrays are owned by the benchmark and
+ * never changed.
  *
  * @param registrationId the device's registration id
  * @param deviceId the device id

@@ -7,10 +7,10 @@ import java.util.List;
 import org.sotto.protocol.message.CiphertextMessage;
 
 /**
- * {@code session_setup}: one op = Alice parses and processes a pre-generated bundle of a brand-new Bob, encrypts
- * the first message (a PreKeySignalMessage) and Bob parses and decrypts it. The Bobs of a batch, their prekey
- * records stored and their bundles serialized, are made before the batch's clock starts. One Alice serves the
- * whole run. Not thread-safe.
+ * {@code session_setup}: one op = Alice parses and processes a pre-generated bundle of a brand-new
+ * Bob, encrypts the first message (a PreKeySignalMessage) and Bob parses and decrypts it. The Bobs
+ * of a batch, their prekey records stored and their bundles serialized, are made before the batch's
+ * clock starts. One Alice serves the whole run. Not thread-safe.
  */
 final class SessionSetupWorkload implements Workload {
   private final byte[] message;
@@ -27,13 +27,13 @@ final class SessionSetupWorkload implements Workload {
   private record Peer(BenchParty bob, SerializedBundle bundle) {}
 
   @Override
-  public long runBatch(int ops) throws Exception {
+  public void runBatch(int ops, Stopwatch stopwatch) throws Exception {
     List<Peer> bobs = new ArrayList<>(ops);
     for (int i = 0; i < ops; i++) {
       BenchParty bob = new BenchParty(rng);
       bobs.add(new Peer(bob, bob.makeBundle(Instant.now())));
     }
-    long start = System.nanoTime();
+    stopwatch.start();
     for (Peer p : bobs) {
       Instant now = Instant.now();
       alice.processBundle(p.bob(), p.bundle(), now);
@@ -45,6 +45,6 @@ final class SessionSetupWorkload implements Workload {
       Workload.check(plaintext, message, first);
       first = false;
     }
-    return System.nanoTime() - start;
+    stopwatch.stop();
   }
 }
