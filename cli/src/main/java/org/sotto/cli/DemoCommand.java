@@ -24,8 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sotto demo}: Alice and Bob set up a PQXDH session in memory and exchange a few messages; each line shows
- * what travels (type, size, hex preview) next to what the recipient decrypted.
+ * {@code sotto demo}: Alice and Bob set up a PQXDH session in memory and exchange a few messages;
+ * each line shows what travels (type, size, hex preview) next to what the recipient decrypted.
  */
 @Command(
     name = "demo",
@@ -44,7 +44,8 @@ final class DemoCommand implements Callable<Integer> {
     Party alice = new Party("Alice", rng);
     Party bob = new Party("Bob", rng);
 
-    out.println("Sotto protocol demo: PQXDH (X25519 + Kyber-1024) and the Double Ratchet, in memory.");
+    out.println(
+        "Sotto protocol demo: PQXDH (X25519 + Kyber-1024) and the Double Ratchet, in memory.");
     out.printf("Alice %s, Bob %s%n", alice.address, bob.address);
     PreKeyBundle bundle = bob.publishBundle(now);
     out.printf(
@@ -54,7 +55,8 @@ final class DemoCommand implements Callable<Integer> {
     new SessionBuilder(alice.store, bob.address).process(bundle, now, rng);
     out.println("Alice verifies both prekey signatures and runs PQXDH.");
     out.println();
-    out.printf("%-13s %-21s %6s  %-26s  %s%n", "direction", "type", "size", "ciphertext", "decrypted");
+    out.printf(
+        "%-13s %-21s %6s  %-26s  %s%n", "direction", "type", "size", "ciphertext", "decrypted");
 
     String[][] script = {
       {"A", "Hi Bob! This message sets up our session."},

@@ -49,6 +49,13 @@ public final class SessionCipher {
    */
   public static final Duration MAX_UNACKNOWLEDGED_SESSION_AGE = Duration.ofDays(30);
 
+  /**
+   * The highest message counter a chain can reach: chain indexes are Java ints, so the key after
+   * this one has no index. Two billion messages on one chain never happen honestly; a message that
+   * claims this counter is rejected, and a sending chain this long refuses to encrypt.
+   */
+  public static final int MAX_CHAIN_INDEX = Integer.MAX_VALUE - 1;
+
   private final SignalProtocolStore store;
   private final ProtocolAddress localAddress;
   private final ProtocolAddress remoteAddress;
@@ -101,6 +108,9 @@ public final class SessionCipher {
     }
 
     ChainKey chainKey = state.senderChainKey();
+    if (chainKey.index() > MAX_CHAIN_INDEX) {
+      throw new NoSessionException("sending chain with " + remoteAddress + " is exhausted");
+    }
     MessageKeys keys = chainKey.messageKeys();
     byte[] ciphertext = Crypto.aesCbcEncrypt(keys.cipherKey(), keys.iv(), plaintext);
     byte[] addresses =
@@ -334,7 +344,7 @@ public final class SessionCipher {
       }
       return MessageKeys.derive(seed, counter);
     }
-    if (counter - chainKey.index() > MAX_FORWARD_JUMPS) {
+    if (counter > MAX_CHAIN_INDEX || counter - chainKey.index() > MAX_FORWARD_JUMPS) {
       throw new InvalidMessageException("message is too far into the future");
     }
     int firstStored = counter - SessionState.MAX_MESSAGE_KEYS;

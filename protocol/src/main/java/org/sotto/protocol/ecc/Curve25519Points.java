@@ -6,8 +6,8 @@ import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECFieldElement;
 import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Conversions between the three shapes of Curve25519: Montgomery (X25519 keys), Edwards (Ed25519
@@ -42,8 +42,7 @@ final class Curve25519Points {
 
   /** A/3 mod p: the shift between Montgomery u and Weierstrass x. */
   private static final ECFieldElement A_OVER_3 =
-      CURVE.fromBigInteger(
-          MONTGOMERY_A.multiply(BigInteger.valueOf(3).modInverse(P)).mod(P));
+      CURVE.fromBigInteger(MONTGOMERY_A.multiply(BigInteger.valueOf(3).modInverse(P)).mod(P));
 
   /**
    * c = √−486664 mod p, the root for which the Curve25519 base point (u = 9) maps to the Ed25519

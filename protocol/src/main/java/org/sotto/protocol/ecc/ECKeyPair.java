@@ -7,23 +7,35 @@ import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.sotto.protocol.InvalidKeyException;
 
 /**
- * A Curve25519 key pair. The constructor checks that the public key is the private key's; {@link
- * #toString()} shows only the public key. Immutable and thread-safe.
+ * A Curve25519 key pair; {@link #toString()} shows only the public key. Immutable and thread-safe.
+ *
+ * <p>The constructor does not check that the halves belong together: deriving the public key costs
+ * a scalar multiplication, and pairs are rebuilt from our own stored records on every ratchet step.
+ * A mismatched pair from corrupted storage only makes decryption fail (with a typed exception).
+ * Input from anywhere else goes through {@link #checked}.
  *
  * @param publicKey the X25519 public key
  * @param privateKey the private key it belongs to
  */
 public record ECKeyPair(ECPublicKey publicKey, ECPrivateKey privateKey) {
 
-  /**
-   * @throws IllegalArgumentException if {@code publicKey} is not {@code privateKey}'s public key
-   */
+  /** Pairs the keys without checking them (see the class comment). */
   public ECKeyPair {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(privateKey, "privateKey");
+  }
+
+  /**
+   * Pairs the keys after checking that {@code publicKey} is {@code privateKey}'s public key.
+   *
+   * @throws InvalidKeyException if it is not
+   */
+  public static ECKeyPair checked(ECPublicKey publicKey, ECPrivateKey privateKey)
+      throws InvalidKeyException {
     if (!privateKey.publicKey().equals(publicKey)) {
-      throw new IllegalArgumentException("Public key does not belong to the private key");
+      throw new InvalidKeyException("public key does not belong to the private key");
     }
+    return new ECKeyPair(publicKey, privateKey);
   }
 
   /** Generates a key pair from a clamped random private key drawn from {@code rng}. */

@@ -49,7 +49,7 @@ public final class KyberPreKeyRecord {
               KEMSecretKey.fromBytes(p.getSecretKey().toByteArray())),
           p.getSignature().toByteArray(),
           p.getLastResort());
-    } catch (InvalidProtocolBufferException | InvalidKeyException | NullPointerException e) {
+    } catch (InvalidProtocolBufferException | InvalidKeyException | IllegalArgumentException e) {
       throw new InvalidRecordException("malformed Kyber prekey record", e);
     }
   }

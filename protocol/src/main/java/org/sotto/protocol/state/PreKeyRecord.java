@@ -36,7 +36,7 @@ public final class PreKeyRecord {
           new ECKeyPair(
               ECPublicKey.fromBytes(p.getPublicKey().toByteArray()),
               ECPrivateKey.fromBytes(p.getPrivateKey().toByteArray())));
-    } catch (InvalidProtocolBufferException | InvalidKeyException | NullPointerException e) {
+    } catch (InvalidProtocolBufferException | InvalidKeyException | IllegalArgumentException e) {
       throw new InvalidRecordException("malformed prekey record", e);
     }
   }

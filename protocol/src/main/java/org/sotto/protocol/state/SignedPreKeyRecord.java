@@ -45,7 +45,7 @@ public final class SignedPreKeyRecord {
               ECPublicKey.fromBytes(p.getPublicKey().toByteArray()),
               ECPrivateKey.fromBytes(p.getPrivateKey().toByteArray())),
           p.getSignature().toByteArray());
-    } catch (InvalidProtocolBufferException | InvalidKeyException | NullPointerException e) {
+    } catch (InvalidProtocolBufferException | InvalidKeyException | IllegalArgumentException e) {
       throw new InvalidRecordException("malformed signed prekey record", e);
     }
   }

@@ -23,12 +23,14 @@ class ECKeyPairTest {
   }
 
   @Test
-  void constructor_publicKeyOfAnotherPair_throws() {
-    SecureRandom rng = TestRandom.create("constructor_publicKeyOfAnotherPair_throws");
+  void checked_publicKeyOfAnotherPair_throwsInvalidKey() throws Exception {
+    SecureRandom rng = TestRandom.create("checked_publicKeyOfAnotherPair_throwsInvalidKey");
     ECKeyPair a = ECKeyPair.generate(rng);
     ECKeyPair b = ECKeyPair.generate(rng);
     assertThrows(
-        IllegalArgumentException.class, () -> new ECKeyPair(a.publicKey(), b.privateKey()));
+        org.sotto.protocol.InvalidKeyException.class,
+        () -> ECKeyPair.checked(a.publicKey(), b.privateKey()));
+    assertEquals(a, ECKeyPair.checked(a.publicKey(), a.privateKey()));
   }
 
   @Test
