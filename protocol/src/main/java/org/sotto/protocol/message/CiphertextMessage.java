@@ -4,7 +4,8 @@ package org.sotto.protocol.message;
  * An encrypted protocol message as it travels between devices. The type numbers are libsignal's.
  * Implementations are immutable and thread-safe.
  */
-public sealed interface CiphertextMessage permits SignalMessage, PreKeySignalMessage {
+public sealed interface CiphertextMessage
+    permits SignalMessage, PreKeySignalMessage, SenderKeyMessage {
   /** The current (PQXDH) message version. */
   int CURRENT_VERSION = 4;
 
@@ -19,7 +20,10 @@ public sealed interface CiphertextMessage permits SignalMessage, PreKeySignalMes
   /** Type of a {@link PreKeySignalMessage}. */
   int PREKEY_TYPE = 3;
 
-  /** The message type: {@link #WHISPER_TYPE} or {@link #PREKEY_TYPE}. */
+  /** Type of a {@link SenderKeyMessage} (a group message). */
+  int SENDERKEY_TYPE = 7;
+
+  /** The message type: {@link #WHISPER_TYPE}, {@link #PREKEY_TYPE} or {@link #SENDERKEY_TYPE}. */
   int type();
 
   /** The serialized message (a copy). */

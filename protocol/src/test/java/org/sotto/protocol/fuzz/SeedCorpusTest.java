@@ -37,7 +37,8 @@ class SeedCorpusTest {
           SessionRecordFuzzTest.class,
           KeyFuzzTest.class,
           PreKeyRecordFuzzTest.class,
-          SessionCipherFuzzTest.class);
+          SessionCipherFuzzTest.class,
+          FingerprintFuzzTest.class);
   private static final int MIN_SEEDS = 3;
 
   @Test
@@ -53,7 +54,7 @@ class SeedCorpusTest {
         }
       }
     }
-    assertEquals(13, fuzzTests, "fuzz tests found; add new test classes to FUZZ_TESTS");
+    assertEquals(14, fuzzTests, "fuzz tests found; add new test classes to FUZZ_TESTS");
   }
 
   @Test

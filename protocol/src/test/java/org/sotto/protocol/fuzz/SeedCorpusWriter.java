@@ -50,6 +50,7 @@ public final class SeedCorpusWriter {
     writeSessionRecordSeeds();
     writeKeySeeds();
     writePreKeyRecordSeeds();
+    writeFingerprintSeeds();
   }
 
   private void writeSessionCipherSeeds() throws Exception {
@@ -288,6 +289,14 @@ public final class SeedCorpusWriter {
         kyber,
         "secret-key-hash-mismatch",
         structure.toBuilder().setSecretKey(ByteString.copyFrom(secret)).build().toByteArray());
+  }
+
+  private void writeFingerprintSeeds() throws IOException {
+    String dir =
+        "FingerprintFuzzTest/scannableCompareTo_anyBytes_matchesOnlyMirrorCodeOrThrowsFingerprintException";
+    for (var seed : FingerprintFuzzTest.seeds().entrySet()) {
+      write(dir, seed.getKey(), seed.getValue());
+    }
   }
 
   private interface SignalEdit {

@@ -43,14 +43,9 @@ public final class Peer {
   /** Ops of the peer protocol that Sotto does not implement yet: they reply {@code unsupported}. */
   private static final List<String> NOT_YET =
       List.of(
-          "skdm_create",
-          "skdm_process",
-          "group_encrypt",
-          "group_decrypt",
           "sealed_make_cert",
           "sealed_encrypt",
-          "sealed_decrypt",
-          "fingerprint");
+          "sealed_decrypt");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -80,6 +75,13 @@ public final class Peer {
     ops.put("decrypt", sessions::decrypt);
     ops.put("session_info", sessions::sessionInfo);
     ops.put("trust", sessions::trust);
+    GroupOps groups = new GroupOps(rng, sessions::identity);
+    ops.put("skdm_create", groups::skdmCreate);
+    ops.put("skdm_rotate", groups::skdmRotate);
+    ops.put("skdm_process", groups::skdmProcess);
+    ops.put("group_encrypt", groups::groupEncrypt);
+    ops.put("group_decrypt", groups::groupDecrypt);
+    ops.put("fingerprint", new FingerprintOps(sessions::identity)::fingerprint);
     ops.put("keypair", crypto::keypair);
     ops.put("xeddsa_sign", crypto::xeddsaSign);
     ops.put("xeddsa_verify", crypto::xeddsaVerify);

@@ -75,14 +75,9 @@ final class PeerTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "skdm_create",
-        "skdm_process",
-        "group_encrypt",
-        "group_decrypt",
         "sealed_make_cert",
         "sealed_encrypt",
         "sealed_decrypt",
-        "fingerprint",
         "no_such_op",
         ""
       })

@@ -180,7 +180,7 @@ final class SessionOps {
         .put("text", new String(plaintext, StandardCharsets.UTF_8));
   }
 
-  private PeerIdentity identity(Request req) throws PeerError {
+  PeerIdentity identity(Request req) throws PeerError {
     String who = req.label("who");
     PeerIdentity id = identities.get(who);
     if (id == null) {

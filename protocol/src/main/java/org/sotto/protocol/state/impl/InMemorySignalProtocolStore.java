@@ -1,10 +1,13 @@
 package org.sotto.protocol.state.impl;
 
 import java.util.List;
+import java.util.UUID;
 import org.sotto.protocol.IdentityKey;
 import org.sotto.protocol.IdentityKeyPair;
 import org.sotto.protocol.InvalidKeyException;
 import org.sotto.protocol.ProtocolAddress;
+import org.sotto.protocol.groups.InMemorySenderKeyStore;
+import org.sotto.protocol.groups.SenderKeyRecord;
 import org.sotto.protocol.state.KyberPreKeyRecord;
 import org.sotto.protocol.state.PreKeyRecord;
 import org.sotto.protocol.state.SessionRecord;
@@ -12,14 +15,15 @@ import org.sotto.protocol.state.SignalProtocolStore;
 import org.sotto.protocol.state.SignedPreKeyRecord;
 
 /**
- * All protocol stores in memory: trust-on-first-use identities, serialized prekeys and sessions.
- * For tests, demos and as a model for persistent stores. Thread-safe per call (callers serialize
- * operations on one session).
+ * All protocol stores in memory: trust-on-first-use identities, serialized prekeys, sessions and
+ * sender keys. For tests, demos and as a model for persistent stores. Thread-safe per call (callers
+ * serialize operations on one session).
  */
 public final class InMemorySignalProtocolStore implements SignalProtocolStore {
   private final InMemoryIdentityKeyStore identities;
   private final InMemoryPreKeyStores preKeys = new InMemoryPreKeyStores();
   private final InMemorySessionStore sessions = new InMemorySessionStore();
+  private final InMemorySenderKeyStore senderKeys = new InMemorySenderKeyStore();
 
   /** Creates an empty store for our identity and registration id. */
   public InMemorySignalProtocolStore(IdentityKeyPair identityKeyPair, int registrationId) {
@@ -150,5 +154,15 @@ public final class InMemorySignalProtocolStore implements SignalProtocolStore {
   @Override
   public void deleteAllSessions(String name) {
     sessions.deleteAllSessions(name);
+  }
+
+  @Override
+  public void storeSenderKey(ProtocolAddress sender, UUID distributionId, SenderKeyRecord record) {
+    senderKeys.storeSenderKey(sender, distributionId, record);
+  }
+
+  @Override
+  public SenderKeyRecord loadSenderKey(ProtocolAddress sender, UUID distributionId) {
+    return senderKeys.loadSenderKey(sender, distributionId);
   }
 }
