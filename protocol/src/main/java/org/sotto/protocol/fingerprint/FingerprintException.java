@@ -7,8 +7,8 @@ package org.sotto.protocol.fingerprint;
  * exception: {@link ScannableFingerprint#compareTo} answers {@code false}.
  *
  * <p>A separate checked family rather than a {@code ProtocolException}: that class is sealed to its
- * own package, and a failed scan is a user-facing outcome ("ask your contact to update") rather than
- * a protocol failure. Messages never contain key material. Immutable and thread-safe.
+ * own package, and a failed scan is a user-facing outcome ("ask your contact to update") rather
+ * than a protocol failure. Messages never contain key material. Immutable and thread-safe.
  */
 public abstract sealed class FingerprintException extends Exception
     permits FingerprintVersionMismatchException, FingerprintParsingException {

@@ -1,8 +1,8 @@
 package org.sotto.protocol.fingerprint;
 
 /**
- * The scanned code is of another version than ours, so the two cannot be compared: typically one
- * of the two apps is out of date. Checked before anything else in the code, as libsignal does.
+ * The scanned code is of another version than ours, so the two cannot be compared: typically one of
+ * the two apps is out of date. Checked before anything else in the code, as libsignal does.
  * Immutable and thread-safe.
  */
 public final class FingerprintVersionMismatchException extends FingerprintException {

@@ -63,9 +63,12 @@ public final class NumericFingerprintGenerator {
   private static final int GROUPS_PER_SIDE =
       DisplayableFingerprint.DIGITS_PER_SIDE / DIGITS_PER_GROUP;
 
-  /** The canonical text form only (8-4-4-4-12 hex digits), unlike lenient {@link UUID#fromString}. */
+  /**
+   * The canonical text form only (8-4-4-4-12 hex digits), unlike lenient {@link UUID#fromString}.
+   */
   private static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final int iterations;
 

@@ -43,10 +43,8 @@ class NumericFingerprintGeneratorTest {
         LibsignalVectors.alice(
             new NumericFingerprintGenerator(2), NumericFingerprintGenerator.VERSION);
 
-    assertEquals(
-        LibsignalVectors.DISPLAYABLE_2_ITERATIONS, alice.displayable().getDisplayText());
-    assertArrayEquals(
-        LibsignalVectors.ALICE_SCANNABLE_2_ITERATIONS, alice.scannable().serialize());
+    assertEquals(LibsignalVectors.DISPLAYABLE_2_ITERATIONS, alice.displayable().getDisplayText());
+    assertArrayEquals(LibsignalVectors.ALICE_SCANNABLE_2_ITERATIONS, alice.scannable().serialize());
   }
 
   @Test
@@ -84,8 +82,7 @@ class NumericFingerprintGeneratorTest {
     Fingerprint carolView = generator.createFor(2, carolId, carol, daveId, dave);
     Fingerprint daveView = generator.createFor(2, daveId, dave, carolId, carol);
 
-    assertEquals(
-        carolView.displayable().getDisplayText(), daveView.displayable().getDisplayText());
+    assertEquals(carolView.displayable().getDisplayText(), daveView.displayable().getDisplayText());
     assertTrue(carolView.displayable().getDisplayText().matches("[0-9]{60}"));
     assertTrue(carolView.scannable().compareTo(daveView.scannable().serialize()));
     assertTrue(daveView.scannable().compareTo(carolView.scannable().serialize()));
@@ -158,8 +155,7 @@ class NumericFingerprintGeneratorTest {
   @ParameterizedTest
   @ValueSource(ints = {Integer.MIN_VALUE, -1, 0, 1, 1_000_001, Integer.MAX_VALUE})
   void constructor_iterationsOutOfLibsignalRange_throwsIllegalArgument(int iterations) {
-    assertThrows(
-        IllegalArgumentException.class, () -> new NumericFingerprintGenerator(iterations));
+    assertThrows(IllegalArgumentException.class, () -> new NumericFingerprintGenerator(iterations));
   }
 
   @Test
@@ -188,7 +184,8 @@ class NumericFingerprintGeneratorTest {
 
   @Test
   void displayableToString_anyFingerprint_hidesDigits() {
-    Fingerprint fingerprint = LibsignalVectors.alice(generator, NumericFingerprintGenerator.VERSION);
+    Fingerprint fingerprint =
+        LibsignalVectors.alice(generator, NumericFingerprintGenerator.VERSION);
 
     String text = fingerprint.displayable().toString() + fingerprint.toString();
 

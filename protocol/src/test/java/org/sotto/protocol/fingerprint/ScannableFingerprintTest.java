@@ -97,8 +97,7 @@ class ScannableFingerprintTest {
   void compareTo_emptyInput_throwsVersionMismatchWithVersionZero() {
     // libsignal: "version number mismatch them 0 us 2": an empty protobuf is a valid one.
     FingerprintVersionMismatchException e =
-        assertThrows(
-            FingerprintVersionMismatchException.class, () -> alice.compareTo(new byte[0]));
+        assertThrows(FingerprintVersionMismatchException.class, () -> alice.compareTo(new byte[0]));
 
     assertEquals(0, e.theirVersion());
   }

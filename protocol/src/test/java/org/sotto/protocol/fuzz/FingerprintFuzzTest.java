@@ -56,8 +56,7 @@ class FingerprintFuzzTest {
   }
 
   @FuzzTest
-  void scannableCompareTo_anyBytes_matchesOnlyMirrorCodeOrThrowsFingerprintException(
-      byte[] input) {
+  void scannableCompareTo_anyBytes_matchesOnlyMirrorCodeOrThrowsFingerprintException(byte[] input) {
     Outcome alice = compare(ALICE.scannable(), input);
     Outcome bob = compare(BOB.scannable(), input);
     // Same version, mirror-image digests: any failure is about the bytes, so both fail alike.
