@@ -38,7 +38,8 @@ class SeedCorpusTest {
           KeyFuzzTest.class,
           PreKeyRecordFuzzTest.class,
           SessionCipherFuzzTest.class,
-          FingerprintFuzzTest.class);
+          FingerprintFuzzTest.class,
+          SenderKeyFuzzTest.class);
   private static final int MIN_SEEDS = 3;
 
   @Test
@@ -54,7 +55,7 @@ class SeedCorpusTest {
         }
       }
     }
-    assertEquals(14, fuzzTests, "fuzz tests found; add new test classes to FUZZ_TESTS");
+    assertEquals(18, fuzzTests, "fuzz tests found; add new test classes to FUZZ_TESTS");
   }
 
   @Test

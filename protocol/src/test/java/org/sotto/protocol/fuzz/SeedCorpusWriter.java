@@ -51,6 +51,7 @@ public final class SeedCorpusWriter {
     writeKeySeeds();
     writePreKeyRecordSeeds();
     writeFingerprintSeeds();
+    writeSenderKeySeeds();
   }
 
   private void writeSessionCipherSeeds() throws Exception {
@@ -296,6 +297,14 @@ public final class SeedCorpusWriter {
         "FingerprintFuzzTest/scannableCompareTo_anyBytes_matchesOnlyMirrorCodeOrThrowsFingerprintException";
     for (var seed : FingerprintFuzzTest.seeds().entrySet()) {
       write(dir, seed.getKey(), seed.getValue());
+    }
+  }
+
+  private void writeSenderKeySeeds() throws Exception {
+    for (var method : SenderKeyFuzzFixture.get().seeds().entrySet()) {
+      for (var seed : method.getValue().entrySet()) {
+        write("SenderKeyFuzzTest/" + method.getKey(), seed.getKey(), seed.getValue());
+      }
     }
   }
 

@@ -166,12 +166,12 @@ final class SenderKeyFuzzFixture {
     Map<String, Map<String, byte[]>> all = new LinkedHashMap<>();
     all.put(
         "decrypt_anyBytes_yieldsGenuinePlaintextOrFailsTypedWithoutStateChange", decryptSeeds());
-    all.put(
-        "senderKeyMessageFromBytes_anyBytes_roundTripsOrThrowsInvalidMessage", messageSeeds());
+    all.put("senderKeyMessageFromBytes_anyBytes_roundTripsOrThrowsInvalidMessage", messageSeeds());
     all.put(
         "senderKeyDistributionMessageFromBytes_anyBytes_roundTripsOrThrowsInvalidMessage",
         skdmSeeds());
-    all.put("senderKeyRecordFromBytes_anyBytes_yieldsUsableRecordOrThrowsInvalidRecord", recordSeeds());
+    all.put(
+        "senderKeyRecordFromBytes_anyBytes_yieldsUsableRecordOrThrowsInvalidRecord", recordSeeds());
     return all;
   }
 
@@ -188,10 +188,7 @@ final class SenderKeyFuzzFixture {
     seeds.put("unknown-chain-stale-signature", editMessage(genuine, b -> b.setChainId(7), null));
     seeds.put(
         "unknown-distribution-stale-signature",
-        editMessage(
-            genuine,
-            b -> b.setDistributionUuid(ByteString.copyFrom(new byte[16])),
-            null));
+        editMessage(genuine, b -> b.setDistributionUuid(ByteString.copyFrom(new byte[16])), null));
     // Alice's current chain is the second one: only its private key is still in her record.
     byte[] current = sent("second-chain-undelivered-2").serialized();
     ECPrivateKey signer = aliceSigningKey();
@@ -201,7 +198,8 @@ final class SenderKeyFuzzFixture {
         editMessage(
             current, b -> b.setIteration(iteration + GroupCipher.MAX_FORWARD_JUMPS + 1), signer));
     seeds.put(
-        "signed-max-iteration", editMessage(current, b -> b.setIteration(Integer.MAX_VALUE), signer));
+        "signed-max-iteration",
+        editMessage(current, b -> b.setIteration(Integer.MAX_VALUE), signer));
     seeds.put(
         "signed-bad-padding",
         editMessage(current, b -> b.setCiphertext(ByteString.copyFrom(new byte[32])), signer));
@@ -248,8 +246,7 @@ final class SenderKeyFuzzFixture {
     seeds.put("unknown-format", bob.toBuilder().setFormatVersion(2).build().toByteArray());
     SenderKeyStateStructure.Builder exhausted =
         bob.getStates(1).toBuilder().setIteration(Integer.MAX_VALUE);
-    seeds.put(
-        "max-iteration", bob.toBuilder().setStates(1, exhausted).build().toByteArray());
+    seeds.put("max-iteration", bob.toBuilder().setStates(1, exhausted).build().toByteArray());
     SenderKeyRecordStructure alice = SenderKeyRecordStructure.parseFrom(aliceRecord);
     seeds.put(
         "alice-exhausted",
@@ -286,7 +283,7 @@ final class SenderKeyFuzzFixture {
     int signatureLength = SenderKeyMessage.SIGNATURE_LENGTH;
     WireProtos.SenderKeyMessage.Builder b =
         WireProtos.SenderKeyMessage.parseFrom(
-                ByteString.copyFrom(message, 1, message.length - 1 - signatureLength))
+            ByteString.copyFrom(message, 1, message.length - 1 - signatureLength))
             .toBuilder();
     edit.apply(b);
     byte[] body = b.build().toByteArray();
@@ -305,7 +302,7 @@ final class SenderKeyFuzzFixture {
   private byte[] editSkdm(SkdmEdit edit) throws Exception {
     WireProtos.SenderKeyDistributionMessage.Builder b =
         WireProtos.SenderKeyDistributionMessage.parseFrom(
-                ByteString.copyFrom(firstSkdm, 1, firstSkdm.length - 1))
+            ByteString.copyFrom(firstSkdm, 1, firstSkdm.length - 1))
             .toBuilder();
     edit.apply(b);
     byte[] body = b.build().toByteArray();

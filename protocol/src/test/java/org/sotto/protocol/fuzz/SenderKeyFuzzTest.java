@@ -30,10 +30,10 @@ import org.sotto.protocol.message.SenderKeyMessage;
  * Sender keys on arbitrary bytes. Bob, holding Alice's two chains ({@link SenderKeyFuzzFixture}),
  * decrypts fuzzed group messages: only {@link ProtocolException} subclasses may escape, a failure
  * leaves his record as it was, and a success is possible only for a message Alice really sent and
- * Bob had not yet received. The two message parsers accept or throw {@link
- * InvalidMessageException} and what they accept round-trips; {@link SenderKeyRecord#fromBytes}
- * accepts or throws {@link InvalidRecordException}, and an accepted record works for encrypting,
- * decrypting and processing without an untyped exception.
+ * Bob had not yet received. The two message parsers accept or throw {@link InvalidMessageException}
+ * and what they accept round-trips; {@link SenderKeyRecord#fromBytes} accepts or throws {@link
+ * InvalidRecordException}, and an accepted record works for encrypting, decrypting and processing
+ * without an untyped exception.
  */
 class SenderKeyFuzzTest {
   private static final long RANDOM_SEED = 4;

@@ -84,7 +84,7 @@ class GroupCipherTest {
   }
 
   @Test
-  void encrypt_iterationsCountUpFromZeroOnOneChain() throws Exception {
+  void encrypt_successiveMessages_iterationsCountUpFromZeroOnOneChain() throws Exception {
     SenderKeyDistributionMessage skdm = alice.distribution(group);
     assertEquals(0, skdm.iteration());
     for (int i = 0; i < 3; i++) {
@@ -394,7 +394,7 @@ class GroupCipherTest {
   }
 
   @Test
-  void signalProtocolStore_servesAsSenderKeyStore() throws Exception {
+  void groupCipher_withInMemorySignalProtocolStore_roundTrips() throws Exception {
     InMemorySignalProtocolStore aliceStore =
         new InMemorySignalProtocolStore(IdentityKeyPair.generate(rng), 1);
     InMemorySignalProtocolStore bobStore =

@@ -309,6 +309,24 @@ final class LibsignalGroupInteropTest extends LibsignalInteropTestBase {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Direction.class)
+  void groupOps_badDistributionId_invalidArgument(Direction d) {
+    Member alice = member(initiator(d), "alice");
+    for (String bad : List.of("not-a-uuid", "", "d1b3a0c212344abc8def0123456789ab")) {
+      assertEquals(
+          "invalid_argument",
+          alice.process().failure("skdm_create", "who", alice.who(), "distributionId", bad),
+          "skdm_create with distributionId '" + bad + "'");
+      assertEquals(
+          "invalid_argument",
+          alice
+              .process()
+              .failure("group_encrypt", "who", alice.who(), "distributionId", bad, "text", "hi"),
+          "group_encrypt with distributionId '" + bad + "'");
+    }
+  }
+
   /** Ways to damage a group message in transit. */
   enum Tamper {
     SIGNATURE_BYTE("last signature byte flipped") {

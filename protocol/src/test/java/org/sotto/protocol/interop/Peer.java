@@ -42,10 +42,7 @@ public final class Peer {
 
   /** Ops of the peer protocol that Sotto does not implement yet: they reply {@code unsupported}. */
   private static final List<String> NOT_YET =
-      List.of(
-          "sealed_make_cert",
-          "sealed_encrypt",
-          "sealed_decrypt");
+      List.of("sealed_make_cert", "sealed_encrypt", "sealed_decrypt");
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
