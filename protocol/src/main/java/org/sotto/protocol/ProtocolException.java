@@ -11,7 +11,8 @@ public abstract sealed class ProtocolException extends Exception
         DuplicateMessageException,
         UntrustedIdentityException,
         NoSessionException,
-        InvalidRecordException {
+        InvalidRecordException,
+        InvalidCertificateException {
   private static final long serialVersionUID = 1L;
 
   ProtocolException(String message) {

@@ -39,7 +39,8 @@ class SeedCorpusTest {
           PreKeyRecordFuzzTest.class,
           SessionCipherFuzzTest.class,
           FingerprintFuzzTest.class,
-          SenderKeyFuzzTest.class);
+          SenderKeyFuzzTest.class,
+          SealedSenderFuzzTest.class);
   private static final int MIN_SEEDS = 3;
 
   @Test
@@ -55,7 +56,7 @@ class SeedCorpusTest {
         }
       }
     }
-    assertEquals(18, fuzzTests, "fuzz tests found; add new test classes to FUZZ_TESTS");
+    assertEquals(22, fuzzTests, "fuzz tests found; add new test classes to FUZZ_TESTS");
   }
 
   @Test

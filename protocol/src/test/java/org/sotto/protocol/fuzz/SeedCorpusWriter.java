@@ -52,6 +52,7 @@ public final class SeedCorpusWriter {
     writePreKeyRecordSeeds();
     writeFingerprintSeeds();
     writeSenderKeySeeds();
+    writeSealedSenderSeeds();
   }
 
   private void writeSessionCipherSeeds() throws Exception {
@@ -304,6 +305,14 @@ public final class SeedCorpusWriter {
     for (var method : SenderKeyFuzzFixture.get().seeds().entrySet()) {
       for (var seed : method.getValue().entrySet()) {
         write("SenderKeyFuzzTest/" + method.getKey(), seed.getKey(), seed.getValue());
+      }
+    }
+  }
+
+  private void writeSealedSenderSeeds() throws Exception {
+    for (var method : SealedSenderFuzzFixture.get().seeds().entrySet()) {
+      for (var seed : method.getValue().entrySet()) {
+        write("SealedSenderFuzzTest/" + method.getKey(), seed.getKey(), seed.getValue());
       }
     }
   }

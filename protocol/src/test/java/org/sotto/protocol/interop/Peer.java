@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.sotto.protocol.DuplicateMessageException;
+import org.sotto.protocol.InvalidCertificateException;
 import org.sotto.protocol.InvalidKeyException;
 import org.sotto.protocol.InvalidMessageException;
 import org.sotto.protocol.NoSessionException;
@@ -41,8 +42,7 @@ public final class Peer {
   static final String VERSION = "0.1.0-SNAPSHOT";
 
   /** Ops of the peer protocol that Sotto does not implement yet: they reply {@code unsupported}. */
-  private static final List<String> NOT_YET =
-      List.of("sealed_make_cert", "sealed_encrypt", "sealed_decrypt");
+  private static final List<String> NOT_YET = List.of();
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -79,6 +79,10 @@ public final class Peer {
     ops.put("group_encrypt", groups::groupEncrypt);
     ops.put("group_decrypt", groups::groupDecrypt);
     ops.put("fingerprint", new FingerprintOps(sessions::identity)::fingerprint);
+    SealedOps sealed = new SealedOps(rng, clock, sessions::identity);
+    ops.put("sealed_make_cert", sealed::makeCert);
+    ops.put("sealed_encrypt", sealed::encrypt);
+    ops.put("sealed_decrypt", sealed::decrypt);
     ops.put("keypair", crypto::keypair);
     ops.put("xeddsa_sign", crypto::xeddsaSign);
     ops.put("xeddsa_verify", crypto::xeddsaVerify);
@@ -175,6 +179,9 @@ public final class Peer {
       return "no_session";
     } else if (e instanceof InvalidKeyException) {
       return "invalid_key";
+    } else if (e instanceof InvalidCertificateException) {
+      // As the libsignal peer: a received certificate that fails is a bad message.
+      return "invalid_message";
     }
     return PeerError.INVALID_ARGUMENT;
   }

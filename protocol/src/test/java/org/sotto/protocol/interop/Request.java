@@ -68,6 +68,19 @@ final class Request {
     return present(field) ? integer(field, min, max) : dflt;
   }
 
+  /** A whole number in {@code min..max} (such as epoch milliseconds), or {@code dflt} if absent. */
+  long longInteger(String field, long dflt, long min, long max) throws PeerError {
+    if (!present(field)) {
+      return dflt;
+    }
+    JsonNode v = node.get(field);
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+      throw PeerError.invalidArgument(
+          "field " + name(field) + ": integer in " + min + ".." + max + " expected");
+    }
+    return v.asLong();
+  }
+
   /** A 32-bit unsigned id (libsignal ids are u32), returned as its Java int bit pattern. */
   int unsignedId(String field) throws PeerError {
     JsonNode v = required(field);
