@@ -38,6 +38,31 @@ public final class ECPrivateKey {
     return new ECPrivateKey(raw.clone());
   }
 
+  /**
+   * Wraps a private key together with its cached {@link #xeddsaPublicKey()}, as stored beside it,
+   * so that signing skips a scalar multiplication. The cache is trusted (it comes from our own
+   * storage): a wrong value only yields signatures that do not verify.
+   */
+  public static ECPrivateKey fromBytes(byte[] raw, byte[] xeddsaPublicKey)
+      throws InvalidKeyException {
+    ECPrivateKey key = fromBytes(raw);
+    Objects.requireNonNull(xeddsaPublicKey, "xeddsaPublicKey");
+    if (xeddsaPublicKey.length != Curve25519Points.ELEMENT_LENGTH) {
+      throw new InvalidKeyException("cached XEdDSA public key has the wrong length");
+    }
+    key.edwardsPublicKey = xeddsaPublicKey.clone();
+    return key;
+  }
+
+  /**
+   * The 32-byte Ed25519 form of this key's public key (with its real sign bit), under which XEdDSA
+   * signs. Store it beside a long-lived signing key and pass it to {@link #fromBytes(byte[],
+   * byte[])}: computing it costs a scalar multiplication.
+   */
+  public byte[] xeddsaPublicKey() {
+    return edwardsPublicKey().clone();
+  }
+
   /** Returns a copy of the 32 private-key bytes. */
   public byte[] serialize() {
     return key.clone();

@@ -95,6 +95,9 @@ public final class SenderKeyRecord {
     if (!s.getSigningPrivate().isEmpty()) {
       checkLength(s.getSigningPrivate(), PRIVATE_KEY_LENGTH, "private signing key");
     }
+    if (!s.getSigningXeddsaPublic().isEmpty()) {
+      checkLength(s.getSigningXeddsaPublic(), PRIVATE_KEY_LENGTH, "cached signing key");
+    }
     if (s.getSkippedCount() > MAX_MESSAGE_KEYS) {
       throw new InvalidRecordException("too many skipped message keys");
     }

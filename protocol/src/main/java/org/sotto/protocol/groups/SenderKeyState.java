@@ -32,7 +32,8 @@ final class SenderKeyState {
             .setChainKey(ByteString.copyFrom(chainKey.key()))
             .setSigningPublic(ByteString.copyFrom(signingKey.serialize()));
     if (signingPrivateKey != null) {
-      b.setSigningPrivate(ByteString.copyFrom(signingPrivateKey.serialize()));
+      b.setSigningPrivate(ByteString.copyFrom(signingPrivateKey.serialize()))
+          .setSigningXeddsaPublic(ByteString.copyFrom(signingPrivateKey.xeddsaPublicKey()));
     }
     return new SenderKeyState(b.build());
   }
@@ -70,7 +71,10 @@ final class SenderKeyState {
   /** Our private signing key; only for a state with {@link #hasSigningPrivateKey()}. */
   ECPrivateKey signingPrivateKey() {
     try {
-      return ECPrivateKey.fromBytes(s.getSigningPrivate().toByteArray());
+      byte[] raw = s.getSigningPrivate().toByteArray();
+      return s.getSigningXeddsaPublic().isEmpty()
+          ? ECPrivateKey.fromBytes(raw)
+          : ECPrivateKey.fromBytes(raw, s.getSigningXeddsaPublic().toByteArray());
     } catch (InvalidKeyException e) {
       throw new AssertionError("validated when parsed (and checked by the caller)", e);
     }
