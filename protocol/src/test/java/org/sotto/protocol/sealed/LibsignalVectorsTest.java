@@ -9,22 +9,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.sotto.protocol.DuplicateMessageException;
 import org.sotto.protocol.IdentityKey;
 import org.sotto.protocol.IdentityKeyPair;
 import org.sotto.protocol.InvalidCertificateException;
 import org.sotto.protocol.ProtocolAddress;
 import org.sotto.protocol.ecc.ECPrivateKey;
 import org.sotto.protocol.ecc.ECPublicKey;
+import org.sotto.protocol.groups.GroupSessionBuilder;
+import org.sotto.protocol.message.SenderKeyDistributionMessage;
 import org.sotto.protocol.state.impl.InMemorySignalProtocolStore;
 
 /**
  * Known answers from libsignal 0.90.0 ({@code libsignal-0.90.0-vectors.json}, made with its Node
  * API; the file's comment names the calls): Sotto parses and validates libsignal's certificates,
- * builds byte-identical content, and opens libsignal's sealed envelopes. The interop tests cover
- * the same ground live; these run without Node.
+ * builds byte-identical content, opens libsignal's sealed envelopes and decrypts the group message
+ * inside with the sender key libsignal distributed. The interop tests cover the same ground live;
+ * these run without Node.
  */
 class LibsignalVectorsTest {
   private static final JsonNode V = load();
@@ -126,12 +133,45 @@ class LibsignalVectorsTest {
         () -> cipher.decryptToContent(hex("sealedDefault"), trustRoot(), EXPIRATION + 1));
   }
 
+  @Test
+  void decrypt_libsignalsSealedGroupMessage_decryptsWithTheDistributedSenderKey() throws Exception {
+    InMemorySignalProtocolStore store = recipientStore();
+    ProtocolAddress sender =
+        new ProtocolAddress(V.path("senderUuid").asText(), V.path("senderDeviceId").asInt());
+    new GroupSessionBuilder(store)
+        .process(
+            sender, SenderKeyDistributionMessage.fromBytes(hex("senderKeyDistributionMessage")));
+    SealedSessionCipher cipher = new SealedSessionCipher(store, RECIPIENT);
+    SealedDecryptionResult r =
+        cipher.decrypt(
+            hex("sealedResendableWithGroup"),
+            trustRoot(),
+            Instant.ofEpochMilli(EXPIRATION),
+            new SecureRandom());
+    assertEquals(
+        V.path("groupPlaintext").asText(), new String(r.plaintext(), StandardCharsets.UTF_8));
+    assertEquals(UnidentifiedSenderMessageContent.SENDERKEY_TYPE, r.messageType());
+    assertEquals(sender, r.senderAddress());
+    assertThrows(
+        DuplicateMessageException.class,
+        () ->
+            cipher.decrypt(
+                hex("sealedDefault"),
+                trustRoot(),
+                Instant.ofEpochMilli(EXPIRATION),
+                new SecureRandom()));
+  }
+
   private static SealedSessionCipher recipientCipher() throws Exception {
+    return new SealedSessionCipher(recipientStore(), RECIPIENT);
+  }
+
+  private static InMemorySignalProtocolStore recipientStore() throws Exception {
     IdentityKeyPair recipient =
         new IdentityKeyPair(
             IdentityKey.fromBytes(hex("recipientIdentity")),
             ECPrivateKey.fromBytes(hex("recipientIdentityPrivate")));
-    return new SealedSessionCipher(new InMemorySignalProtocolStore(recipient, 1), RECIPIENT);
+    return new InMemorySignalProtocolStore(recipient, 1);
   }
 
   private static ECPublicKey trustRoot() throws Exception {
