@@ -132,7 +132,8 @@ public final class SenderCertificate {
    * that). Unknown fields are kept, so {@link #serialize()} returns exactly these bytes.
    *
    * @throws InvalidCertificateException the bytes are not a complete sender certificate, or it
-   *     names a server certificate by an id that is not {@linkplain KnownServerCertificates known}
+   *     names its server certificate only by a reference id (a Signal-server optimisation; Sotto
+   *     has no built-in server certificates, so certificates must carry theirs in full)
    */
   public static SenderCertificate fromBytes(byte[] serialized) throws InvalidCertificateException {
     Objects.requireNonNull(serialized, "serialized");
@@ -200,12 +201,8 @@ public final class SenderCertificate {
       case SIGNER_CERTIFICATE:
         return ServerCertificate.fromBytes(inner.getSignerCertificate().toByteArray());
       case SIGNER_ID:
-        ServerCertificate known = KnownServerCertificates.byId(inner.getSignerId());
-        if (known == null) {
-          throw new InvalidCertificateException(
-              "unknown server certificate id 0x" + Integer.toHexString(inner.getSignerId()));
-        }
-        return known;
+        throw new InvalidCertificateException(
+            "unknown server certificate id 0x" + Integer.toHexString(inner.getSignerId()));
       default:
         throw new InvalidCertificateException("sender certificate without signer");
     }

@@ -55,8 +55,7 @@ final class LibsignalFingerprintInteropTest extends LibsignalInteropTestBase {
               "peerIdentityKey",
               peer.identityKey);
       return new SafetyNumber(
-          r.path("displayable").asText(),
-          Base64.getDecoder().decode(r.path("scannable").asText()));
+          r.path("displayable").asText(), Base64.getDecoder().decode(r.path("scannable").asText()));
     }
 
     IdentityKey key() throws Exception {
@@ -112,8 +111,7 @@ final class LibsignalFingerprintInteropTest extends LibsignalInteropTestBase {
 
   @ParameterizedTest
   @EnumSource(Direction.class)
-  void scannable_otherSidesCodeFromOtherImplementation_comparesEqual(Direction d)
-      throws Exception {
+  void scannable_otherSidesCodeFromOtherImplementation_comparesEqual(Direction d) throws Exception {
     Identity alice = identity(initiator(d), "alice");
     Identity bob = identity(responder(d), "bob");
     Identity onLibsignal = alice.process() == libsignal ? alice : bob;

@@ -195,29 +195,6 @@ class SenderCertificateTest {
     assertThrows(InvalidCertificateException.class, () -> SenderCertificate.fromBytes(bytes));
   }
 
-  /**
-   * libsignal's built-in test server certificate: trust root = public key of the all-zero private
-   * key, server key = the all-0xFF private key.
-   */
-  @Test
-  void fromBytes_knownServerCertificateById_validatesUnderItsTrustRootOnly() throws Exception {
-    ECPrivateKey zeroRoot = ECPrivateKey.fromBytes(new byte[32]);
-    byte[] ff = new byte[32];
-    Arrays.fill(ff, (byte) 0xFF);
-    ECPrivateKey testServerKey = ECPrivateKey.fromBytes(ff);
-    byte[] bytes =
-        resign(
-            authority.issue(ALICE, alice.identityKey(), 5_000).serialize(),
-            b -> b.setSignerId(KnownServerCertificates.TEST_KEY_ID),
-            testServerKey);
-    SenderCertificate cert = SenderCertificate.fromBytes(bytes);
-    assertEquals(KnownServerCertificates.TEST_KEY_ID, cert.serverCertificate().keyId());
-    assertEquals(testServerKey.publicKey(), cert.serverCertificate().key());
-    cert.validate(zeroRoot.publicKey(), 0);
-    assertThrows(
-        InvalidCertificateException.class, () -> cert.validate(authority.trustRoot.publicKey(), 0));
-  }
-
   @Test
   void fromBytes_unknownServerCertificateId_throwsInvalidCertificate() throws Exception {
     byte[] bytes =
@@ -226,22 +203,6 @@ class SenderCertificateTest {
             b -> b.setSignerId(5),
             authority.serverKey.privateKey());
     assertThrows(InvalidCertificateException.class, () -> SenderCertificate.fromBytes(bytes));
-  }
-
-  @Test
-  void knownServerCertificates_signalStagingAndProduction_verifyUnderSignalsTrustRoots()
-      throws Exception {
-    // Signal's published trust roots for staging (id 2) and production (id 3).
-    ECPublicKey staging =
-        ECPublicKey.fromBytes(
-            java.util.Base64.getDecoder().decode("BYhU6tPjqP46KGZEzRs1OL4U39V5dlPJ/X09ha4rErkm"));
-    ECPublicKey production =
-        ECPublicKey.fromBytes(
-            java.util.Base64.getDecoder().decode("BUkY0I+9+oPgDCn4+Ac6Iu813yvqkDr/ga8DzLxFxuk6"));
-    KnownServerCertificates.byId(2).validate(staging);
-    KnownServerCertificates.byId(3).validate(production);
-    assertThrows(
-        InvalidCertificateException.class, () -> KnownServerCertificates.byId(3).validate(staging));
   }
 
   @Test
