@@ -7,7 +7,9 @@ import java.util.Locale;
 enum Figure {
   SESSION_SETUP(16),
   TWO_WAY(64),
-  ONE_WAY(64);
+  ONE_WAY(64),
+  GROUP_ENCRYPT(64),
+  GROUP_DECRYPT(64);
 
   private final int batchSize;
 
@@ -33,7 +35,9 @@ enum Figure {
       }
     }
     throw new IllegalArgumentException(
-        "unknown figure " + key + "; known: session_setup,two_way,one_way");
+        "unknown figure "
+            + key
+            + "; known: session_setup,two_way,one_way,group_encrypt,group_decrypt");
   }
 
   /** A fresh workload on fresh parties; its setup is not measured. */
@@ -42,6 +46,8 @@ enum Figure {
       case SESSION_SETUP -> new SessionSetupWorkload(message, rng);
       case TWO_WAY -> ConversationWorkload.create(message, true, rng);
       case ONE_WAY -> ConversationWorkload.create(message, false, rng);
+      case GROUP_ENCRYPT -> new GroupWorkload(message, false, rng);
+      case GROUP_DECRYPT -> new GroupWorkload(message, true, rng);
     };
   }
 }
