@@ -26,11 +26,11 @@ sotto_find_jdk() {
     [ -n "$v" ] || continue
     if [ "$v" -ge "$min" ] && [ "$v" -gt "$best_v" ]; then best="$home"; best_v="$v"; fi
   done
-  [ -n "$best" ] && printf '%s\n' "$best"
+  if [ -n "$best" ]; then printf '%s\n' "$best"; fi
 }
 
 sotto_require_jdk() {
-  home=$(sotto_find_jdk)
+  home=$(sotto_find_jdk || true)
   if [ -z "$home" ]; then
     echo "sotto: no JDK ${SOTTO_MIN_JDK:-21} or newer found (looked at JAVA_HOME, PATH and the usual JDK folders)." >&2
     echo "sotto: install one, e.g. 'apt-get install openjdk-21-jdk' or Eclipse Temurin 21+, or set JAVA_HOME to it." >&2
