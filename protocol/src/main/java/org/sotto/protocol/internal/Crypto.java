@@ -2,18 +2,19 @@ package org.sotto.protocol.internal;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
 import javax.crypto.IllegalBlockSizeException;
+import javax.crypto.Mac;
+import javax.crypto.NoSuchPaddingException;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
 import org.sotto.protocol.InvalidMessageException;
 
 /**
- * The symmetric primitives the ratchets use, from the JDK (AES) and BouncyCastle (HMAC-SHA256).
+ * The symmetric primitives the ratchets use, from the JDK: AES-256-CBC (AES-NI) and HMAC-SHA256.
  * Stateless and thread-safe. Impossible JCA failures (a missing AES-CBC provider) become {@link
  * AssertionError}.
  */
@@ -27,24 +28,52 @@ public final class Crypto {
   /** HMAC-SHA256 output length in bytes. */
   public static final int HMAC_LENGTH = 32;
 
+  private static final String AES_CBC = "AES/CBC/PKCS5Padding";
+  private static final String HMAC_SHA256 = "HmacSHA256";
+
+  /*
+   * The JDK providers of AES-CBC (AES-NI, constant time) and HMAC-SHA256 (SHA-256 intrinsic),
+   * looked up once: asking the JCA by name searches every installed provider on each call, which
+   * costs more than encrypting a short message. Immutable references, not mutable state.
+   */
+  private static final Provider AES_PROVIDER;
+  private static final Provider HMAC_PROVIDER;
+
+  static {
+    try {
+      AES_PROVIDER = Cipher.getInstance(AES_CBC).getProvider();
+      HMAC_PROVIDER = Mac.getInstance(HMAC_SHA256).getProvider();
+    } catch (NoSuchAlgorithmException | NoSuchPaddingException e) {
+      throw new AssertionError("the JDK has no AES-CBC or HMAC-SHA256", e);
+    }
+  }
+
   private Crypto() {}
 
   /** HMAC-SHA256 of the concatenation of {@code parts}. */
   public static byte[] hmacSha256(byte[] key, byte[]... parts) {
-    HMac mac = new HMac(new SHA256Digest());
-    mac.init(new KeyParameter(key));
+    Mac mac = newHmacSha256(key);
     for (byte[] part : parts) {
-      mac.update(part, 0, part.length);
+      mac.update(part);
     }
-    byte[] out = new byte[HMAC_LENGTH];
-    mac.doFinal(out, 0);
-    return out;
+    return mac.doFinal();
+  }
+
+  /** A JDK HMAC-SHA256 keyed with {@code key} (non-empty). */
+  public static Mac newHmacSha256(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance(HMAC_SHA256, HMAC_PROVIDER);
+      mac.init(new SecretKeySpec(key, HMAC_SHA256));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError("HMAC-SHA256 unavailable", e);
+    }
   }
 
   /** AES-256-CBC with PKCS#7 padding. */
   public static byte[] aesCbcEncrypt(byte[] key, byte[] iv, byte[] plaintext) {
     try {
-      Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+      Cipher cipher = Cipher.getInstance(AES_CBC, AES_PROVIDER);
       cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
       return cipher.doFinal(plaintext);
     } catch (GeneralSecurityException e) {
@@ -62,7 +91,7 @@ public final class Crypto {
           "ciphertext length is not a positive multiple of the block size");
     }
     try {
-      Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+      Cipher cipher = Cipher.getInstance(AES_CBC, AES_PROVIDER);
       cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
       return cipher.doFinal(ciphertext);
     } catch (BadPaddingException | IllegalBlockSizeException e) {

@@ -1,11 +1,14 @@
 package org.sotto.protocol.kdf;
 
 import java.util.Objects;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
+import javax.crypto.Mac;
+import org.sotto.protocol.internal.Crypto;
 
-/** HKDF-SHA256 (RFC 5869), extract then expand, via BouncyCastle. Stateless and thread-safe. */
+/**
+ * HKDF-SHA256 (RFC 5869), extract then expand, over the JDK's HMAC-SHA256 (whose SHA-256 is a
+ * HotSpot intrinsic: several times faster than a pure-Java digest on the short inputs of the
+ * ratchets). Checked against the RFC's vectors and against libsignal. Stateless and thread-safe.
+ */
 public final class Hkdf {
 
   /** SHA-256 output length, HashLen in RFC 5869. */
@@ -35,9 +38,23 @@ public final class Hkdf {
     if (length == 0) {
       return out;
     }
-    HKDFBytesGenerator generator = new HKDFBytesGenerator(new SHA256Digest());
-    generator.init(new HKDFParameters(ikm, salt, info));
-    generator.generateBytes(out, 0, length);
+    // Extract. An absent or empty salt is HashLen zero bytes (the same HMAC key after padding).
+    byte[] prk =
+        Crypto.hmacSha256(salt == null || salt.length == 0 ? new byte[HASH_LENGTH] : salt, ikm);
+    // Expand: T(i) = HMAC(PRK, T(i-1) ‖ info ‖ i).
+    Mac mac = Crypto.newHmacSha256(prk);
+    byte[] previous = new byte[0];
+    for (int block = 1, done = 0; done < length; block++) {
+      mac.update(previous);
+      if (info != null) {
+        mac.update(info);
+      }
+      mac.update((byte) block);
+      previous = mac.doFinal();
+      int n = Math.min(HASH_LENGTH, length - done);
+      System.arraycopy(previous, 0, out, done, n);
+      done += n;
+    }
     return out;
   }
 }
