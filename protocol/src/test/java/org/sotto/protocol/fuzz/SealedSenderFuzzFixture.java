@@ -204,9 +204,9 @@ final class SealedSenderFuzzFixture {
       for (Sent s : sent) {
         decrypt.put(s.name(), s.sealed());
       }
-      decrypt.put("version-0x01", withFirstByte(whisper.sealed(), 0x01));
-      decrypt.put("version-2", withFirstByte(whisper.sealed(), 0x22));
-      decrypt.put("bad-content-mac", flipLastByte(whisper.sealed()));
+      decrypt.put("version-0x01", SeedBytes.withFirstByte(whisper.sealed(), 0x01));
+      decrypt.put("version-2", SeedBytes.withFirstByte(whisper.sealed(), 0x22));
+      decrypt.put("bad-content-mac", SeedBytes.flipLastByte(whisper.sealed()));
       decrypt.put("truncated", Arrays.copyOf(whisper.sealed(), 60));
       decrypt.put(
           "expired-certificate",
@@ -467,17 +467,5 @@ final class SealedSenderFuzzFixture {
     bobKyberPreKeys.forEach(r -> store.storeKyberPreKey(r.id(), r));
     bobPreKeys.forEach(r -> store.storePreKey(r.id(), r));
     return store;
-  }
-
-  private static byte[] flipLastByte(byte[] b) {
-    byte[] out = b.clone();
-    out[out.length - 1] ^= 1;
-    return out;
-  }
-
-  private static byte[] withFirstByte(byte[] b, int first) {
-    byte[] out = b.clone();
-    out[0] = (byte) first;
-    return out;
   }
 }

@@ -64,7 +64,7 @@ public final class SeedCorpusWriter {
     write(type2, "genuine-skipping-one", fixture.sent("whisper-undelivered-later").serialized());
     write(
         type2, "genuine-inner-of-prekey", fixture.sent("prekey-same-session-undelivered").inner());
-    write(type2, "bad-mac", flipLastByte(undelivered));
+    write(type2, "bad-mac", SeedBytes.flipLastByte(undelivered));
     ECPublicKey fresh = ECKeyPair.generate(FuzzFixture.seededRandom(7)).publicKey();
     write(
         type2,
@@ -81,7 +81,7 @@ public final class SeedCorpusWriter {
         type2,
         "counter-too-far-ahead",
         editSignalMessage(undelivered, b -> b.setCounter(SessionCipher.MAX_FORWARD_JUMPS + 10)));
-    write(type2, "version-3", withFirstByte(undelivered, 0x33));
+    write(type2, "version-3", SeedBytes.withFirstByte(undelivered, 0x33));
 
     String type3 =
         "SessionCipherFuzzTest/decryptPreKeySignalMessage_anyBytes_yieldsGenuinePlaintextOrFailsTypedWithoutStateChange";
@@ -130,7 +130,7 @@ public final class SeedCorpusWriter {
     write(signal, "genuine", whisper);
     write(
         signal, "genuine-with-addresses", fixture.sent("prekey-same-session-undelivered").inner());
-    write(signal, "version-3", withFirstByte(whisper, 0x33));
+    write(signal, "version-3", SeedBytes.withFirstByte(whisper, 0x33));
     write(signal, "empty-body", new byte[] {0x44, 0, 0, 0, 0, 0, 0, 0, 0});
     write(signal, "negative-counter", editSignalMessage(whisper, b -> b.setCounter(-1)));
     write(
@@ -143,7 +143,7 @@ public final class SeedCorpusWriter {
     byte[] newSession = fixture.sent("prekey-new-session-undelivered").serialized();
     write(preKey, "genuine", newSession);
     write(preKey, "genuine-with-prekey-id", fixture.sent("prekey-delivered").serialized());
-    write(preKey, "version-3", withFirstByte(newSession, 0x33));
+    write(preKey, "version-3", SeedBytes.withFirstByte(newSession, 0x33));
     write(
         preKey,
         "short-kyber-ciphertext",
@@ -157,7 +157,8 @@ public final class SeedCorpusWriter {
             newSession,
             b ->
                 b.setMessage(
-                    ByteString.copyFrom(withFirstByte(b.getMessage().toByteArray(), 0x33)))));
+                    ByteString.copyFrom(
+                        SeedBytes.withFirstByte(b.getMessage().toByteArray(), 0x33)))));
   }
 
   private void writeSessionRecordSeeds() throws Exception {
@@ -196,12 +197,12 @@ public final class SeedCorpusWriter {
     write(ec, "zero", key((byte) 0x05, new byte[32]));
     write(ec, "u-is-p-minus-1", key((byte) 0x05, fieldElement(0xEC)));
     write(ec, "u-above-p", key((byte) 0x05, fieldElement(0xFF)));
-    write(ec, "wrong-type", withFirstByte(identity, 0x08));
+    write(ec, "wrong-type", SeedBytes.withFirstByte(identity, 0x08));
     write(ec, "no-type-byte", Arrays.copyOfRange(identity, 1, 33));
 
     String id = "KeyFuzzTest/identityKeyFromBytes_anyBytes_roundTripsOrThrowsInvalidKey";
     write(id, "genuine", identity);
-    write(id, "wrong-type", withFirstByte(identity, 0x06));
+    write(id, "wrong-type", SeedBytes.withFirstByte(identity, 0x06));
     write(id, "too-long", Arrays.copyOf(identity, 34));
 
     byte[] kyber = fixture.bobKyberPreKeys().get(0).keyPair().publicKey().serialize();
@@ -211,7 +212,7 @@ public final class SeedCorpusWriter {
     unreduced[1] = (byte) 0xFF;
     unreduced[2] = (byte) 0xFF;
     write(kem, "unreduced-coefficient", unreduced);
-    write(kem, "wrong-type", withFirstByte(kyber, 0x05));
+    write(kem, "wrong-type", SeedBytes.withFirstByte(kyber, 0x05));
     write(kem, "no-type-byte", Arrays.copyOfRange(kyber, 1, kyber.length));
 
     // Layout: signatureLength(1) ‖ u(32) ‖ signature ‖ message.
@@ -346,23 +347,7 @@ public final class SeedCorpusWriter {
             ByteString.copyFrom(message, 1, message.length - 1))
             .toBuilder();
     edit.apply(b);
-    byte[] body = b.build().toByteArray();
-    byte[] out = new byte[1 + body.length];
-    out[0] = message[0];
-    System.arraycopy(body, 0, out, 1, body.length);
-    return out;
-  }
-
-  private static byte[] flipLastByte(byte[] b) {
-    byte[] out = b.clone();
-    out[out.length - 1] ^= 1;
-    return out;
-  }
-
-  private static byte[] withFirstByte(byte[] b, int first) {
-    byte[] out = b.clone();
-    out[0] = (byte) first;
-    return out;
+    return SeedBytes.versioned(message[0], b.build().toByteArray());
   }
 
   private static byte[] key(byte type, byte[] u) {

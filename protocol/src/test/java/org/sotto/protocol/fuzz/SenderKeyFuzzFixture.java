@@ -181,8 +181,8 @@ final class SenderKeyFuzzFixture {
       seeds.put(s.name(), s.serialized());
     }
     byte[] genuine = sent("first-chain-undelivered-3").serialized();
-    seeds.put("bad-signature", flipLastByte(genuine));
-    seeds.put("version-4", withFirstByte(genuine, 0x43));
+    seeds.put("bad-signature", SeedBytes.flipLastByte(genuine));
+    seeds.put("version-4", SeedBytes.withFirstByte(genuine, 0x43));
     // Re-encoded bodies under a stale signature, and bodies Alice signs (so decryption gets past
     // the signature check): the key would allow it, the state must not.
     seeds.put("unknown-chain-stale-signature", editMessage(genuine, b -> b.setChainId(7), null));
@@ -213,7 +213,7 @@ final class SenderKeyFuzzFixture {
     Map<String, byte[]> seeds = new LinkedHashMap<>();
     byte[] genuine = sent("first-chain-delivered-0").serialized();
     seeds.put("genuine", genuine);
-    seeds.put("version-2", withFirstByte(genuine, 0x23));
+    seeds.put("version-2", SeedBytes.withFirstByte(genuine, 0x23));
     seeds.put("no-ciphertext", editMessage(genuine, b -> b.clearCiphertext(), null));
     seeds.put("negative-iteration", editMessage(genuine, b -> b.setIteration(-1), null));
     seeds.put(
@@ -227,7 +227,7 @@ final class SenderKeyFuzzFixture {
     Map<String, byte[]> seeds = new LinkedHashMap<>();
     seeds.put("genuine", firstSkdm.clone());
     seeds.put("genuine-rotated", rotatedSkdm.clone());
-    seeds.put("version-4", withFirstByte(firstSkdm, 0x43));
+    seeds.put("version-4", SeedBytes.withFirstByte(firstSkdm, 0x43));
     seeds.put("short-chain-key", editSkdm(b -> b.setChainKey(ByteString.copyFrom(new byte[31]))));
     seeds.put("no-signing-key", editSkdm(b -> b.clearSigningKey()));
     byte[] wrongType = new byte[33];
@@ -305,22 +305,6 @@ final class SenderKeyFuzzFixture {
             ByteString.copyFrom(firstSkdm, 1, firstSkdm.length - 1))
             .toBuilder();
     edit.apply(b);
-    byte[] body = b.build().toByteArray();
-    byte[] out = new byte[1 + body.length];
-    out[0] = firstSkdm[0];
-    System.arraycopy(body, 0, out, 1, body.length);
-    return out;
-  }
-
-  private static byte[] flipLastByte(byte[] b) {
-    byte[] out = b.clone();
-    out[out.length - 1] ^= 1;
-    return out;
-  }
-
-  private static byte[] withFirstByte(byte[] b, int first) {
-    byte[] out = b.clone();
-    out[0] = (byte) first;
-    return out;
+    return SeedBytes.versioned(firstSkdm[0], b.build().toByteArray());
   }
 }
