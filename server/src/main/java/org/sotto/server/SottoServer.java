@@ -1,0 +1,171 @@
+package org.sotto.server;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sotto.server.accounts.AccountRoutes;
+import org.sotto.server.accounts.DeviceRoutes;
+import org.sotto.server.accounts.ProfileRoutes;
+import org.sotto.server.auth.Authenticator;
+import org.sotto.server.auth.ProofOfWork;
+import org.sotto.server.http.Route;
+import org.sotto.server.http.Router;
+import org.sotto.server.http.SystemRoutes;
+import org.sotto.server.keys.KeyRoutes;
+import org.sotto.server.metrics.ServerMetrics;
+import org.sotto.server.store.AccountStore;
+import org.sotto.server.store.DeviceStore;
+import org.sotto.server.store.InviteStore;
+import org.sotto.server.store.KeyStore;
+import org.sotto.server.store.sqlite.SqliteAccountStore;
+import org.sotto.server.store.sqlite.SqliteDatabase;
+import org.sotto.server.store.sqlite.SqliteDeviceStore;
+import org.sotto.server.store.sqlite.SqliteInviteStore;
+import org.sotto.server.store.sqlite.SqliteKeyStore;
+
+/**
+ * One running server: stores, routes and the Jetty server, wired by hand (no DI container). Start
+ * with {@link #start(ServerConfig)}; {@link #close()} stops accepting, finishes in-flight requests
+ * and commits, then closes the database. Thread-safe.
+ */
+public final class SottoServer implements AutoCloseable {
+  /** In-flight requests get this long to finish on shutdown before connections are cut. */
+  static final long STOP_TIMEOUT_MS = 10_000;
+
+  /** Jetty's platform threads for selectors and acceptors; handlers run on virtual threads. */
+  static final int MAX_PLATFORM_THREADS = 64;
+
+  private static final Logger log = LoggerFactory.getLogger(SottoServer.class);
+
+  private final ServerConfig config;
+  private final SqliteDatabase db;
+  private final Server jetty;
+  private final Router router;
+  private final ServerMetrics metrics;
+
+  private SottoServer(
+      ServerConfig config, SqliteDatabase db, Server jetty, Router router, ServerMetrics metrics) {
+    this.config = config;
+    this.db = db;
+    this.jetty = jetty;
+    this.router = router;
+    this.metrics = metrics;
+  }
+
+  /** Opens the data folder and starts serving; refuses insecure non-loopback binds. */
+  public static SottoServer start(ServerConfig config) throws Exception {
+    checkBind(config);
+    Clock clock = Clock.systemUTC();
+    SecureRandom random = new SecureRandom();
+    SqliteDatabase db = SqliteDatabase.open(config.dataDir());
+    try {
+      AccountStore accounts = new SqliteAccountStore(db);
+      DeviceStore devices = new SqliteDeviceStore(db);
+      KeyStore keys = new SqliteKeyStore(db);
+      InviteStore invites = new SqliteInviteStore(db);
+      ServerMetrics metrics = new ServerMetrics(() -> 0);
+      Authenticator authenticator = new Authenticator(devices, accounts, clock);
+      ProofOfWork pow = new ProofOfWork(config.powBits(), random, clock);
+
+      List<Route> routes = new ArrayList<>();
+      routes.addAll(new SystemRoutes(metrics).routes());
+      routes.addAll(
+          new AccountRoutes(
+                  accounts,
+                  invites,
+                  pow,
+                  config.inviteOnly(),
+                  config.registrationsPerHour(),
+                  authenticator,
+                  random,
+                  clock)
+              .routes());
+      routes.addAll(new DeviceRoutes(accounts, devices, random, clock, device -> {}).routes());
+      routes.addAll(new KeyRoutes(accounts, devices, keys, clock).routes());
+      routes.addAll(new ProfileRoutes(accounts).routes());
+      Router router = new Router(routes, authenticator, metrics);
+
+      QueuedThreadPool threads = new QueuedThreadPool(MAX_PLATFORM_THREADS);
+      threads.setName("jetty");
+      threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+      Server jetty = new Server(threads);
+      jetty.setStopTimeout(STOP_TIMEOUT_MS);
+      jetty.setStopAtShutdown(false);
+      ServerConnector connector = Tls.connector(jetty, config);
+      connector.setHost(config.host());
+      connector.setPort(config.port());
+      jetty.addConnector(connector);
+      Handler handler = router;
+      GracefulHandler graceful = new GracefulHandler(handler);
+      jetty.setHandler(graceful);
+      jetty.start();
+      SottoServer server = new SottoServer(config, db, jetty, router, metrics);
+      log.info("listening on {}", server.uri());
+      return server;
+    } catch (Exception | Error e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static void checkBind(ServerConfig config) throws UnknownHostException {
+    if (config.tls() || config.insecureBehindProxy()) {
+      return;
+    }
+    for (InetAddress a : InetAddress.getAllByName(config.host())) {
+      if (!a.isLoopbackAddress()) {
+        throw new IllegalArgumentException(
+            "refusing to serve plain HTTP on the non-loopback address "
+                + config.host()
+                + ": give --tls-cert and --tls-key, or --insecure-behind-proxy if a TLS proxy is in front");
+      }
+    }
+  }
+
+  /** The base URI, with the real port when 0 was asked for. */
+  public URI uri() {
+    Connector c = jetty.getConnectors()[0];
+    int port = ((ServerConnector) c).getLocalPort();
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    return URI.create((config.tls() ? "https" : "http") + "://" + host + ":" + port);
+  }
+
+  /** The routes served (for the OpenAPI document and tests). */
+  public List<Route> routes() {
+    return router.routes();
+  }
+
+  /** The metrics. */
+  public ServerMetrics metrics() {
+    return metrics;
+  }
+
+  /** Blocks until the server stops. */
+  public void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  /** Stops accepting, lets in-flight requests and commits finish, closes the database. */
+  @Override
+  public void close() {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      log.warn("stopping the HTTP server failed: {}", e.getClass().getSimpleName());
+    }
+    db.close();
+  }
+}

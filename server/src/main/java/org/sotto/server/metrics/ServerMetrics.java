@@ -1,0 +1,111 @@
+package org.sotto.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The server's Prometheus metrics: counts and timings only, never ids, handles or contents.
+ * Thread-safe.
+ */
+public final class ServerMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Counter accepted;
+  private final Counter delivered;
+  private final Counter dropped;
+  private final Timer deliveryLatency;
+  private final AtomicLong connected = new AtomicLong();
+  private final ConcurrentHashMap<Integer, Counter> statuses = new ConcurrentHashMap<>();
+  private final DistributionSummary envelopeBytes;
+
+  /** Registers every meter; {@code queueDepth} is read when scraped. */
+  public ServerMetrics(LongSupplier queueDepth) {
+    accepted =
+        Counter.builder("sotto.messages.accepted")
+            .description("envelopes durably stored for delivery")
+            .register(registry);
+    delivered =
+        Counter.builder("sotto.messages.delivered")
+            .description("envelopes acknowledged by their destination device")
+            .register(registry);
+    dropped =
+        Counter.builder("sotto.messages.dropped")
+            .description("envelopes dropped because a queue was full or too old")
+            .register(registry);
+    deliveryLatency =
+        Timer.builder("sotto.delivery.latency")
+            .description("from durable commit to the destination device's ack")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
+            .register(registry);
+    envelopeBytes =
+        DistributionSummary.builder("sotto.envelope.bytes")
+            .description("size of accepted envelope contents")
+            .baseUnit("bytes")
+            .register(registry);
+    Gauge.builder("sotto.queue.depth", queueDepth::getAsLong)
+        .description("envelopes waiting in device queues")
+        .register(registry);
+    Gauge.builder("sotto.devices.connected", connected::get)
+        .description("devices with an open delivery WebSocket")
+        .register(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+  }
+
+  /** {@code n} envelopes of {@code bytes} each were stored. */
+  public void accepted(int n, int bytes) {
+    accepted.increment(n);
+    for (int i = 0; i < n; i++) {
+      envelopeBytes.record(bytes);
+    }
+  }
+
+  /** One envelope was acked, {@code latencyMs} after it was accepted. */
+  public void delivered(long latencyMs) {
+    delivered.increment();
+    deliveryLatency.record(Duration.ofMillis(Math.max(0, latencyMs)));
+  }
+
+  /** {@code n} envelopes were dropped from queues. */
+  public void dropped(long n) {
+    dropped.increment(n);
+  }
+
+  /** A delivery WebSocket opened (+1) or closed (-1). */
+  public void connected(int delta) {
+    connected.addAndGet(delta);
+  }
+
+  /** The number of open delivery WebSockets. */
+  public long connectedDevices() {
+    return connected.get();
+  }
+
+  /** One HTTP response with {@code status}. */
+  public void httpStatus(int status) {
+    statuses
+        .computeIfAbsent(
+            status,
+            s ->
+                Counter.builder("sotto.http.responses")
+                    .description("HTTP responses by status")
+                    .tag("status", Integer.toString(s))
+                    .register(registry))
+        .increment();
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}
