@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SottoMain.Version.class,
     description = "Sotto: end-to-end-encrypted messaging for the JVM.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, ServerCommand.class, CommandLine.HelpCommand.class})
 public final class SottoMain implements Runnable {
   /** Exit code for a user error (bad arguments, unknown verb). */
   static final int EXIT_USER_ERROR = 1;
