@@ -1,139 +1,152 @@
 package org.sotto.cli;
 
 import java.io.PrintWriter;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Instant;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.UUID;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.sotto.protocol.IdentityKeyPair;
-import org.sotto.protocol.ProtocolAddress;
-import org.sotto.protocol.SessionBuilder;
-import org.sotto.protocol.SessionCipher;
-import org.sotto.protocol.message.CiphertextMessage;
-import org.sotto.protocol.message.PreKeySignalMessage;
-import org.sotto.protocol.message.SignalMessage;
-import org.sotto.protocol.state.KyberPreKeyRecord;
-import org.sotto.protocol.state.PreKeyBundle;
-import org.sotto.protocol.state.PreKeyRecord;
-import org.sotto.protocol.state.SignedPreKeyRecord;
-import org.sotto.protocol.state.impl.InMemorySignalProtocolStore;
-import org.sotto.protocol.util.KeyHelper;
+import org.sotto.cli.demo.DataFolderScan;
+import org.sotto.cli.demo.DemoDevice;
+import org.sotto.cli.demo.StorageSnapshot;
+import org.sotto.server.ServerConfig;
+import org.sotto.server.SottoServer;
+import org.sotto.server.store.sqlite.SqliteDatabase;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sotto demo}: Alice and Bob set up a PQXDH session in memory and exchange a few messages;
- * each line shows what travels (type, size, hex preview) next to what the recipient decrypted.
+ * {@code sotto demo}: starts a server on embedded SQLite, lets Alice and Bob talk through it with
+ * end-to-end encryption, and shows what the server stored: ciphertext only, deleted once delivered.
+ * {@code --in-memory} runs the protocol alone without a server.
  */
 @Command(
     name = "demo",
-    description = "Alice and Bob set up a PQXDH session and exchange a few messages (in memory).")
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start a server on embedded SQLite, run a short end-to-end-encrypted conversation through it,",
+      "and show what the server stored."
+    })
 final class DemoCommand implements Callable<Integer> {
-  private static final int PREVIEW_BYTES = 12;
+  /** Bytes of ciphertext shown per stored envelope. */
+  private static final int PREVIEW_BYTES = 16;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  private final SecureRandom rng = new SecureRandom();
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = "Server data folder (default: ${DEFAULT-VALUE}; the same as 'sotto server').",
+      defaultValue = "sotto-data")
+  Path data;
+
+  @Option(names = "--in-memory", description = "Only the protocol, in memory, without a server.")
+  boolean inMemory;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Instant now = Instant.now();
-    Party alice = new Party("Alice", rng);
-    Party bob = new Party("Bob", rng);
-
-    out.println(
-        "Sotto protocol demo: PQXDH (X25519 + Kyber-1024) and the Double Ratchet, in memory.");
-    out.printf("Alice %s, Bob %s%n", alice.address, bob.address);
-    PreKeyBundle bundle = bob.publishBundle(now);
-    out.printf(
-        "Bob publishes a prekey bundle: identity, signed prekey, one-time prekey, Kyber-1024 prekey"
-            + " (%d B public key)%n",
-        bundle.kyberPreKey().serialize().length);
-    new SessionBuilder(alice.store, bob.address).process(bundle, now, rng);
-    out.println("Alice verifies both prekey signatures and runs PQXDH.");
-    out.println();
-    out.printf(
-        "%-13s %-21s %6s  %-26s  %s%n", "direction", "type", "size", "ciphertext", "decrypted");
-
-    String[][] script = {
-      {"A", "Hi Bob! This message sets up our session."},
-      {"A", "Nobody but you can read it, not even the server."},
-      {"B", "Hi Alice, got both. My reply ratchets the keys forward."},
-      {"A", "Every reply is a new Diffie-Hellman step."},
-      {"A", "And every message a new key."},
-      {"B", "Forward secrecy and post-compromise security. See you!"},
-    };
-    for (String[] line : script) {
-      Party from = line[0].equals("A") ? alice : bob;
-      Party to = from == alice ? bob : alice;
-      byte[] plaintext = line[1].getBytes(StandardCharsets.UTF_8);
-      CiphertextMessage message =
-          new SessionCipher(from.store, from.address, to.address).encrypt(plaintext, now, rng);
-      byte[] wire = message.serialize();
-      SessionCipher receiver = new SessionCipher(to.store, to.address, from.address);
-      byte[] decrypted =
-          message.type() == CiphertextMessage.PREKEY_TYPE
-              ? receiver.decrypt(PreKeySignalMessage.fromBytes(wire), now, rng)
-              : receiver.decrypt(SignalMessage.fromBytes(wire), now, rng);
+    if (inMemory) {
+      return new ProtocolDemo().run(out);
+    }
+    SecureRandom rng = new SecureRandom();
+    ServerConfig config = ServerConfig.defaults(data).listen("127.0.0.1", 0);
+    Path db = data.resolve(SqliteDatabase.FILE_NAME);
+    List<String> said = new ArrayList<>();
+    try (SottoServer server = SottoServer.start(config);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        DemoDevice alice = new DemoDevice("Alice", server.uri(), http, rng);
+        DemoDevice bob = new DemoDevice("Bob", server.uri(), http, rng)) {
       out.printf(
-          "%-13s %-21s %5dB  %-26s  %s%n",
-          from.name + " -> " + to.name,
-          typeName(message.type()),
-          wire.length,
-          HexFormat.of().formatHex(wire, 0, Math.min(PREVIEW_BYTES, wire.length)) + "…",
-          new String(decrypted, StandardCharsets.UTF_8));
+          "Sotto demo: a server on embedded SQLite (%s) at %s, and two devices.%n",
+          db, server.uri());
+      alice.register(null);
+      bob.register(null);
+      out.printf(
+          "Alice registered as %s, Bob as %s (keys stay on each device).%n%n",
+          alice.accountId(), bob.accountId());
+
+      String first = "Hi Bob! Nobody but you can read this, not even the server.";
+      alice.send(bob, first);
+      said.add(first);
+      out.println(
+          "1. Alice fetches Bob's prekey bundle, runs PQXDH (X25519 + Kyber-1024) and sends:");
+      out.printf("   \"%s\"%n", first);
+      out.println("   What the server holds for Bob while he is offline:");
+      for (StorageSnapshot.StoredEnvelope e : StorageSnapshot.envelopes(db)) {
+        out.printf(
+            "   envelope: type %d, %d bytes, content %s… (ciphertext), sender %s%n",
+            e.type(),
+            e.content().length,
+            HexFormat.of().formatHex(e.content(), 0, Math.min(PREVIEW_BYTES, e.content().length)),
+            e.hasSender() ? "recorded for delivery" : "not recorded (sealed sender)");
+      }
+      out.println();
+      out.println(
+          "2. Bob connects, receives, decrypts and acknowledges (the server then deletes it):");
+      bob.connect();
+      alice.connect();
+      DemoDevice.Received got = bob.receive();
+      out.printf("   Bob reads: \"%s\"%n%n", got.plaintext());
+
+      String[][] script = {
+        {"B", "Hi Alice! My reply ratchets our keys forward."},
+        {"A", "Every message gets a fresh key."},
+        {"B", "And the server only ever relayed ciphertext. Bye!"},
+      };
+      out.println("3. The conversation goes on through the server:");
+      for (String[] line : script) {
+        DemoDevice from = line[0].equals("A") ? alice : bob;
+        DemoDevice to = from == alice ? bob : alice;
+        from.send(to, line[1]);
+        said.add(line[1]);
+        DemoDevice.Received r = to.receive();
+        out.printf(
+            "   %-5s -> %-5s %4d B %s  \"%s\"%n",
+            from.name(),
+            to.name(),
+            r.envelope().getContent().size(),
+            r.preview(PREVIEW_BYTES),
+            r.plaintext());
+      }
+      out.println();
+      waitForQueueEmpty(db);
+      out.println("4. What the server stores now (row counts per table):");
+      for (Map.Entry<String, Long> e : StorageSnapshot.rowCounts(db).entrySet()) {
+        out.printf("   %-20s %d%n", e.getKey(), e.getValue());
+      }
+      List<byte[]> needles = new ArrayList<>();
+      for (String s : said) {
+        needles.add(s.getBytes(StandardCharsets.UTF_8));
+      }
+      DataFolderScan.Result scan = DataFolderScan.scan(data, needles);
+      out.printf(
+          "   Scanned %d files (%d bytes) in %s for the %d plaintexts: %s.%n",
+          scan.files(),
+          scan.bytes(),
+          data,
+          needles.size(),
+          scan.hits().isEmpty() ? "none found" : "FOUND " + scan.hits());
+      out.printf(
+          "%nRun './sotto server disclose %s' to see everything the server can disclose about Alice.%n",
+          alice.accountId());
+      out.flush();
+      return scan.hits().isEmpty() ? 0 : SottoMain.EXIT_UNEXPECTED;
     }
-    out.println();
-    out.printf(
-        "Session record sizes: Alice %d B, Bob %d B (kept by each device, never by a server).%n",
-        alice.store.loadSession(bob.address).serialize().length,
-        bob.store.loadSession(alice.address).serialize().length);
-    out.flush();
-    return 0;
   }
 
-  private static String typeName(int type) {
-    return type == CiphertextMessage.PREKEY_TYPE ? "PreKeySignalMessage" : "SignalMessage";
-  }
-
-  /** One demo device. */
-  private static final class Party {
-    final String name;
-    final ProtocolAddress address;
-    final IdentityKeyPair identity;
-    final InMemorySignalProtocolStore store;
-    final SecureRandom rng;
-
-    Party(String name, SecureRandom rng) {
-      this.name = name;
-      this.rng = rng;
-      this.address = new ProtocolAddress(UUID.randomUUID().toString(), 1);
-      this.identity = IdentityKeyPair.generate(rng);
-      this.store = new InMemorySignalProtocolStore(identity, KeyHelper.generateRegistrationId(rng));
-    }
-
-    PreKeyBundle publishBundle(Instant now) {
-      PreKeyRecord preKey = KeyHelper.generatePreKey(1, rng);
-      SignedPreKeyRecord signed = KeyHelper.generateSignedPreKey(identity, 1, now, rng);
-      KyberPreKeyRecord kyber = KeyHelper.generateKyberPreKey(identity, 1, true, now, rng);
-      store.storePreKey(1, preKey);
-      store.storeSignedPreKey(1, signed);
-      store.storeKyberPreKey(1, kyber);
-      return new PreKeyBundle(
-          store.getLocalRegistrationId(),
-          address.deviceId(),
-          1,
-          preKey.keyPair().publicKey(),
-          1,
-          signed.keyPair().publicKey(),
-          signed.signature(),
-          1,
-          kyber.keyPair().publicKey(),
-          kyber.signature(),
-          identity.identityKey());
+  /**
+   * Acks are deleted in the next group commit; wait (briefly) until the queue is empty to show it.
+   */
+  private static void waitForQueueEmpty(Path db) throws Exception {
+    for (int i = 0; i < 50 && !StorageSnapshot.envelopes(db).isEmpty(); i++) {
+      Thread.sleep(20);
     }
   }
 }

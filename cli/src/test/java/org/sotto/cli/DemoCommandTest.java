@@ -10,11 +10,11 @@ import picocli.CommandLine;
 
 class DemoCommandTest {
   @Test
-  void demo_runs_printsEveryMessageDecryptedWithPreKeyThenSignalTypes() {
+  void demoInMemory_runs_printsEveryMessageDecryptedWithPreKeyThenSignalTypes() {
     StringWriter out = new StringWriter();
     CommandLine cmd = SottoMain.commandLine();
     cmd.setOut(new PrintWriter(out));
-    assertEquals(0, cmd.execute("demo"));
+    assertEquals(0, cmd.execute("demo", "--in-memory"));
     String text = out.toString();
     assertTrue(text.contains("PreKeySignalMessage"), text);
     assertTrue(text.contains("Nobody but you can read it, not even the server."), text);
