@@ -93,7 +93,10 @@ public final class SottoServer implements AutoCloseable {
                   random,
                   clock)
               .routes());
-      routes.addAll(new DeviceRoutes(accounts, devices, random, clock, device -> {}).routes());
+      routes.addAll(
+          new DeviceRoutes(
+                  accounts, devices, random, clock, config.registrationsPerHour(), device -> {})
+              .routes());
       routes.addAll(new KeyRoutes(accounts, devices, keys, clock).routes());
       routes.addAll(new ProfileRoutes(accounts).routes());
       Router router = new Router(routes, authenticator, metrics);

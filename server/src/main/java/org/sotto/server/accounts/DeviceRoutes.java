@@ -35,11 +35,6 @@ public final class DeviceRoutes {
    */
   public static final long CODE_TTL_MS = 10 * 60_000L;
 
-  /** Link attempts per IP: a burst of 10, then 10 per hour; a code has 128 random bits anyway. */
-  static final int LINK_BURST = 10;
-
-  static final double LINK_PER_MINUTE = 10 / 60.0;
-
   private final AccountStore accounts;
   private final DeviceStore devices;
   private final SecureRandom random;
@@ -54,18 +49,23 @@ public final class DeviceRoutes {
     void removed(Address device);
   }
 
-  /** Routes over the stores. */
+  /**
+   * Routes over the stores. Link attempts per IP share the registration rate ({@code
+   * linksPerHour}): linking creates a device as registration does, and a code has 128 random bits
+   * anyway.
+   */
   public DeviceRoutes(
       AccountStore accounts,
       DeviceStore devices,
       SecureRandom random,
       Clock clock,
+      int linksPerHour,
       DeviceRemovedListener removed) {
     this.accounts = accounts;
     this.devices = devices;
     this.random = random;
     this.clock = clock;
-    this.links = new RateLimiter("device-links", LINK_BURST, LINK_PER_MINUTE, clock);
+    this.links = new RateLimiter("device-links", linksPerHour, linksPerHour / 60.0, clock);
     this.removed = removed;
   }
 
