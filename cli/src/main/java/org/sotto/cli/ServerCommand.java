@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
     name = "server",
     mixinStandardHelpOptions = true,
     description = "Run the Sotto server (embedded SQLite in the data folder).",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {InviteCommand.class, DiscloseCommand.class, CommandLine.HelpCommand.class})
 public final class ServerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -19,8 +19,13 @@ import org.slf4j.LoggerFactory;
 import org.sotto.server.accounts.AccountRoutes;
 import org.sotto.server.accounts.DeviceRoutes;
 import org.sotto.server.accounts.ProfileRoutes;
+import org.sotto.server.attachments.AttachmentJanitor;
+import org.sotto.server.attachments.AttachmentManager;
+import org.sotto.server.attachments.AttachmentRoutes;
 import org.sotto.server.auth.Authenticator;
 import org.sotto.server.auth.ProofOfWork;
+import org.sotto.server.certs.CertificateRoutes;
+import org.sotto.server.certs.ServerKeys;
 import org.sotto.server.http.Route;
 import org.sotto.server.http.Router;
 import org.sotto.server.http.SystemRoutes;
@@ -31,6 +36,7 @@ import org.sotto.server.store.DeviceStore;
 import org.sotto.server.store.InviteStore;
 import org.sotto.server.store.KeyStore;
 import org.sotto.server.store.sqlite.SqliteAccountStore;
+import org.sotto.server.store.sqlite.SqliteAttachmentStore;
 import org.sotto.server.store.sqlite.SqliteDatabase;
 import org.sotto.server.store.sqlite.SqliteDeviceStore;
 import org.sotto.server.store.sqlite.SqliteInviteStore;
@@ -55,14 +61,21 @@ public final class SottoServer implements AutoCloseable {
   private final Server jetty;
   private final Router router;
   private final ServerMetrics metrics;
+  private final AttachmentJanitor janitor;
 
   private SottoServer(
-      ServerConfig config, SqliteDatabase db, Server jetty, Router router, ServerMetrics metrics) {
+      ServerConfig config,
+      SqliteDatabase db,
+      Server jetty,
+      Router router,
+      ServerMetrics metrics,
+      AttachmentJanitor janitor) {
     this.config = config;
     this.db = db;
     this.jetty = jetty;
     this.router = router;
     this.metrics = metrics;
+    this.janitor = janitor;
   }
 
   /** Opens the data folder and starts serving; refuses insecure non-loopback binds. */
@@ -79,6 +92,14 @@ public final class SottoServer implements AutoCloseable {
       ServerMetrics metrics = new ServerMetrics(() -> 0);
       Authenticator authenticator = new Authenticator(devices, accounts, clock);
       ProofOfWork pow = new ProofOfWork(config.powBits(), random, clock);
+      ServerKeys serverKeys = ServerKeys.loadOrCreate(config.dataDir(), random);
+      AttachmentManager attachments =
+          new AttachmentManager(
+              new SqliteAttachmentStore(db),
+              config.dataDir(),
+              config.maxAttachmentBytes(),
+              random,
+              clock);
 
       List<Route> routes = new ArrayList<>();
       routes.addAll(new SystemRoutes(metrics).routes());
@@ -99,6 +120,8 @@ public final class SottoServer implements AutoCloseable {
               .routes());
       routes.addAll(new KeyRoutes(accounts, devices, keys, clock).routes());
       routes.addAll(new ProfileRoutes(accounts).routes());
+      routes.addAll(new AttachmentRoutes(attachments).routes());
+      routes.addAll(new CertificateRoutes(serverKeys, config, accounts, random, clock).routes());
       Router router = new Router(routes, authenticator, metrics);
 
       QueuedThreadPool threads = new QueuedThreadPool(MAX_PLATFORM_THREADS);
@@ -115,7 +138,8 @@ public final class SottoServer implements AutoCloseable {
       GracefulHandler graceful = new GracefulHandler(handler);
       jetty.setHandler(graceful);
       jetty.start();
-      SottoServer server = new SottoServer(config, db, jetty, router, metrics);
+      SottoServer server =
+          new SottoServer(config, db, jetty, router, metrics, AttachmentJanitor.start(attachments));
       log.info("listening on {}", server.uri());
       return server;
     } catch (Exception | Error e) {
@@ -124,7 +148,8 @@ public final class SottoServer implements AutoCloseable {
     }
   }
 
-  private static void checkBind(ServerConfig config) throws UnknownHostException {
+  /** Refuses plain HTTP on a non-loopback address unless a TLS proxy is declared in front. */
+  static void checkBind(ServerConfig config) throws UnknownHostException {
     if (config.tls() || config.insecureBehindProxy()) {
       return;
     }
@@ -164,6 +189,7 @@ public final class SottoServer implements AutoCloseable {
   /** Stops accepting, lets in-flight requests and commits finish, closes the database. */
   @Override
   public void close() {
+    janitor.close();
     try {
       jetty.stop();
     } catch (Exception e) {

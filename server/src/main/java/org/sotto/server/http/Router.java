@@ -104,6 +104,10 @@ public final class Router extends Handler.Abstract {
       callback.succeeded();
       return 204;
     }
+    if (result == Reply.STREAMED) {
+      // Checked before the general Reply case: the handler owns the response and the callback.
+      return response.getStatus();
+    }
     if (result instanceof Reply reply) {
       response.setStatus(reply.status());
       reply.headers().forEach((k, v) -> response.getHeaders().put(k, v));
@@ -116,9 +120,6 @@ public final class Router extends Handler.Abstract {
         callback.succeeded();
       }
       return reply.status();
-    }
-    if (result == Reply.STREAMED) {
-      return response.getStatus();
     }
     response.setStatus(200);
     writeJson(response, callback, result);
