@@ -91,6 +91,17 @@ public final class ServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("sotto server: " + e.getMessage());
       return SottoMain.EXIT_USER_ERROR;
+    } catch (IllegalStateException
+        | org.sotto.server.store.StoreException
+        | java.io.IOException e) {
+      // Damaged key files, an unreadable data folder, a database from a newer server, a port in
+      // use.
+      String why = e.getMessage();
+      if (e.getCause() != null && e.getCause().getMessage() != null) {
+        why = why + ": " + e.getCause().getMessage();
+      }
+      spec.commandLine().getErr().println("sotto server: " + why);
+      return SottoMain.EXIT_IO;
     }
     return 0;
   }

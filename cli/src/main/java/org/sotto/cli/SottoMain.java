@@ -17,6 +17,11 @@ public final class SottoMain implements Runnable {
   /** Exit code for an unexpected failure. */
   static final int EXIT_UNEXPECTED = 2;
 
+  /**
+   * Exit code for a server or I/O failure (data folder unreadable, port taken, database damaged).
+   */
+  static final int EXIT_IO = 3;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Runs the command line and exits with its code. */
