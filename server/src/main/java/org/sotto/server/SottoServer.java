@@ -14,6 +14,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sotto.server.accounts.AccountRoutes;
@@ -30,17 +31,27 @@ import org.sotto.server.http.Route;
 import org.sotto.server.http.Router;
 import org.sotto.server.http.SystemRoutes;
 import org.sotto.server.keys.KeyRoutes;
+import org.sotto.server.messages.DeliveryEndpoints;
+import org.sotto.server.messages.LocalMessageBus;
+import org.sotto.server.messages.MessageBus;
+import org.sotto.server.messages.MessageLimits;
+import org.sotto.server.messages.MessageRoutes;
+import org.sotto.server.messages.QueueJanitor;
 import org.sotto.server.metrics.ServerMetrics;
+import org.sotto.server.provisioning.ProvisioningHub;
+import org.sotto.server.provisioning.ProvisioningRoutes;
 import org.sotto.server.store.AccountStore;
 import org.sotto.server.store.DeviceStore;
 import org.sotto.server.store.InviteStore;
 import org.sotto.server.store.KeyStore;
+import org.sotto.server.store.MessageStore;
 import org.sotto.server.store.sqlite.SqliteAccountStore;
 import org.sotto.server.store.sqlite.SqliteAttachmentStore;
 import org.sotto.server.store.sqlite.SqliteDatabase;
 import org.sotto.server.store.sqlite.SqliteDeviceStore;
 import org.sotto.server.store.sqlite.SqliteInviteStore;
 import org.sotto.server.store.sqlite.SqliteKeyStore;
+import org.sotto.server.store.sqlite.SqliteMessageStore;
 
 /**
  * One running server: stores, routes and the Jetty server, wired by hand (no DI container). Start
@@ -62,6 +73,7 @@ public final class SottoServer implements AutoCloseable {
   private final Router router;
   private final ServerMetrics metrics;
   private final AttachmentJanitor janitor;
+  private final QueueJanitor queueJanitor;
 
   private SottoServer(
       ServerConfig config,
@@ -69,17 +81,25 @@ public final class SottoServer implements AutoCloseable {
       Server jetty,
       Router router,
       ServerMetrics metrics,
-      AttachmentJanitor janitor) {
+      AttachmentJanitor janitor,
+      QueueJanitor queueJanitor) {
     this.config = config;
     this.db = db;
     this.jetty = jetty;
     this.router = router;
     this.metrics = metrics;
     this.janitor = janitor;
+    this.queueJanitor = queueJanitor;
   }
 
   /** Opens the data folder and starts serving; refuses insecure non-loopback binds. */
   public static SottoServer start(ServerConfig config) throws Exception {
+    return start(config, MessageLimits.DEFAULT);
+  }
+
+  /** Same, with other queue limits (tests use small ones). */
+  public static SottoServer start(ServerConfig config, MessageLimits messageLimits)
+      throws Exception {
     checkBind(config);
     Clock clock = Clock.systemUTC();
     SecureRandom random = new SecureRandom();
@@ -89,7 +109,10 @@ public final class SottoServer implements AutoCloseable {
       DeviceStore devices = new SqliteDeviceStore(db);
       KeyStore keys = new SqliteKeyStore(db);
       InviteStore invites = new SqliteInviteStore(db);
-      ServerMetrics metrics = new ServerMetrics(() -> 0);
+      MessageStore messages = new SqliteMessageStore(db);
+      ServerMetrics metrics = new ServerMetrics(messages::depth);
+      MessageBus bus = new LocalMessageBus();
+      ProvisioningHub provisioningHub = new ProvisioningHub(random);
       Authenticator authenticator = new Authenticator(devices, accounts, clock);
       ProofOfWork pow = new ProofOfWork(config.powBits(), random, clock);
       ServerKeys serverKeys = ServerKeys.loadOrCreate(config.dataDir(), random);
@@ -112,17 +135,31 @@ public final class SottoServer implements AutoCloseable {
                   config.registrationsPerHour(),
                   authenticator,
                   random,
-                  clock)
+                  clock,
+                  bus::accountDeleted)
               .routes());
       routes.addAll(
           new DeviceRoutes(
-                  accounts, devices, random, clock, config.registrationsPerHour(), device -> {})
+                  accounts, devices, random, clock, config.registrationsPerHour(), bus::removed)
               .routes());
       routes.addAll(new KeyRoutes(accounts, devices, keys, clock).routes());
       routes.addAll(new ProfileRoutes(accounts).routes());
       routes.addAll(new AttachmentRoutes(attachments).routes());
       routes.addAll(new CertificateRoutes(serverKeys, config, accounts, random, clock).routes());
+      routes.addAll(
+          new MessageRoutes(accounts, devices, messages, bus, metrics, messageLimits, random, clock)
+              .routes());
+      ProvisioningRoutes provisioning = new ProvisioningRoutes(provisioningHub);
+      routes.addAll(provisioning.routes());
       Router router = new Router(routes, authenticator, metrics);
+      DeliveryEndpoints delivery =
+          new DeliveryEndpoints(
+              authenticator,
+              messages,
+              bus,
+              metrics,
+              Executors.newVirtualThreadPerTaskExecutor(),
+              clock);
 
       QueuedThreadPool threads = new QueuedThreadPool(MAX_PLATFORM_THREADS);
       threads.setName("jetty");
@@ -134,12 +171,29 @@ public final class SottoServer implements AutoCloseable {
       connector.setHost(config.host());
       connector.setPort(config.port());
       jetty.addConnector(connector);
-      Handler handler = router;
+      // WebSocket upgrades are answered in front of the router; every other request passes on.
+      WebSocketUpgradeHandler sockets =
+          WebSocketUpgradeHandler.from(
+              jetty,
+              container -> {
+                delivery.configure(container);
+                provisioning.configure(container);
+              });
+      sockets.setHandler(router);
+      Handler handler = sockets;
       GracefulHandler graceful = new GracefulHandler(handler);
       jetty.setHandler(graceful);
       jetty.start();
+      QueueJanitor queueJanitor = QueueJanitor.start(messages, messageLimits, clock);
       SottoServer server =
-          new SottoServer(config, db, jetty, router, metrics, AttachmentJanitor.start(attachments));
+          new SottoServer(
+              config,
+              db,
+              jetty,
+              router,
+              metrics,
+              AttachmentJanitor.start(attachments),
+              queueJanitor);
       log.info("listening on {}", server.uri());
       return server;
     } catch (Exception | Error e) {
@@ -190,6 +244,7 @@ public final class SottoServer implements AutoCloseable {
   @Override
   public void close() {
     janitor.close();
+    queueJanitor.close();
     try {
       jetty.stop();
     } catch (Exception e) {

@@ -3,6 +3,7 @@ package org.sotto.server.accounts;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
 import org.sotto.api.AccountId;
 import org.sotto.api.ApiChecks;
 import org.sotto.api.dto.AccountInfo;
@@ -44,6 +45,7 @@ public final class AccountRoutes {
   private final Clock clock;
   private final RateLimiter registrations;
   private final RateLimiter lookups;
+  private final Consumer<AccountId> deleted;
 
   /** Routes over the stores. */
   public AccountRoutes(
@@ -55,6 +57,30 @@ public final class AccountRoutes {
       Authenticator authenticator,
       SecureRandom random,
       Clock clock) {
+    this(
+        accounts,
+        invites,
+        pow,
+        inviteOnly,
+        registrationsPerHour,
+        authenticator,
+        random,
+        clock,
+        id -> {});
+  }
+
+  /** Routes over the stores; {@code deleted} is told after an account is deleted. */
+  public AccountRoutes(
+      AccountStore accounts,
+      InviteStore invites,
+      ProofOfWork pow,
+      boolean inviteOnly,
+      int registrationsPerHour,
+      Authenticator authenticator,
+      SecureRandom random,
+      Clock clock,
+      Consumer<AccountId> deleted) {
+    this.deleted = deleted;
     this.accounts = accounts;
     this.invites = invites;
     this.pow = pow;
@@ -110,6 +136,7 @@ public final class AccountRoutes {
             call -> {
               accounts.delete(call.device().account());
               authenticator.forget(call.device().account());
+              deleted.accept(call.device().account());
               return null;
             }),
         Route.withBody(

@@ -26,8 +26,12 @@ public interface MessageStore {
    */
   List<QueuedEnvelope> fetch(Address device, long afterSeq, int limit);
 
-  /** Deletes acknowledged envelopes of that device (guids of other devices are ignored). */
-  CompletableFuture<Integer> delete(Address device, List<byte[]> guids);
+  /**
+   * Deletes acknowledged envelopes of that device (guids of other devices, and guids already gone,
+   * are ignored). Completes after a durable commit with the server timestamps of the envelopes
+   * actually deleted, so the caller can count deliveries and their latency exactly once.
+   */
+  CompletableFuture<List<Long>> delete(Address device, List<byte[]> guids);
 
   /**
    * Returns and resets how many envelopes were dropped from the device's queue since the last call.
