@@ -15,6 +15,7 @@ import org.sotto.server.http.Json;
 import org.sotto.server.http.Route.Access;
 import org.sotto.server.metrics.ServerMetrics;
 import org.sotto.server.store.MessageStore;
+import org.sotto.server.store.StoreException;
 
 /**
  * The delivery WebSocket endpoint {@value #DELIVERY_PATH}: authenticates the upgrade with the
@@ -90,6 +91,13 @@ public final class DeliveryEndpoints {
             caller = authenticator.authenticate(request.getHeaders(), Access.DEVICE);
           } catch (ApiException e) {
             refuse(response, callback, e, metrics);
+            return null;
+          } catch (StoreException e) {
+            refuse(
+                response,
+                callback,
+                new ApiException(503, "unavailable", "storage is unavailable"),
+                metrics);
             return null;
           }
           return new DeliverySocket(

@@ -33,7 +33,7 @@ import org.sotto.server.store.QueuedEnvelope;
  * something to push, and signals that arrive meanwhile are folded into that drain. An idle
  * connection holds a handful of fields. Thread-safe.
  */
-final class DeliverySocket implements Session.Listener.AutoDemanding, MessageBus.Listener {
+public final class DeliverySocket implements Session.Listener.AutoDemanding, MessageBus.Listener {
   /** Envelopes read from the store per query while pushing a queue. */
   static final int PAGE = 64;
 

@@ -16,7 +16,7 @@ import org.sotto.api.proto.ServerFrame;
  * most one relayed provisioning message, after which the server closes it normally. It accepts no
  * frames from the client. Thread-safe.
  */
-final class ProvisioningSocket implements Session.Listener.AutoDemanding {
+public final class ProvisioningSocket implements Session.Listener.AutoDemanding {
   /**
    * A new device waits at most 10 minutes for its provisioning message, the lifetime of a linking
    * code: an unauthenticated socket must not live forever.
