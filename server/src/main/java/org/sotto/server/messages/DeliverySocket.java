@@ -29,11 +29,16 @@ import org.sotto.server.store.QueuedEnvelope;
  * QueueEmpty once; afterwards every {@link #mail()} pushes what was committed since, still in queue
  * order. Envelopes are deleted only when the device acks their guids.
  *
+ * <p>Frames are demanded explicitly: the next client frame (an ack, or the close frame) is read
+ * only after the previous ack is committed, so acks are applied in order, a client cannot queue
+ * unbounded deletes, and an ack sent before a clean close is durable when the close is answered.
+ * Pings are answered by Jetty without demand.
+ *
  * <p>No thread belongs to a connection: a drain runs on a virtual thread only while there is
  * something to push, and signals that arrive meanwhile are folded into that drain. An idle
  * connection holds a handful of fields. Thread-safe.
  */
-public final class DeliverySocket implements Session.Listener.AutoDemanding, MessageBus.Listener {
+public final class DeliverySocket implements Session.Listener, MessageBus.Listener {
   /** Envelopes read from the store per query while pushing a queue. */
   static final int PAGE = 64;
 
@@ -82,6 +87,7 @@ public final class DeliverySocket implements Session.Listener.AutoDemanding, Mes
     metrics.connected(1);
     registration = bus.register(device, this);
     mail();
+    s.demand();
   }
 
   @Override
@@ -177,7 +183,6 @@ public final class DeliverySocket implements Session.Listener.AutoDemanding, Mes
       }
       guids.add(g.toByteArray());
     }
-    // The next frame is read only when this ack is committed: one pending delete per connection.
     store
         .delete(device, guids)
         .whenComplete(
@@ -192,6 +197,7 @@ public final class DeliverySocket implements Session.Listener.AutoDemanding, Mes
                 metrics.delivered(now - ts);
               }
               callback.succeed();
+              session.demand();
             });
   }
 
