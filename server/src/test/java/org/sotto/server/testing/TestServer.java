@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.sotto.server.ServerConfig;
 import org.sotto.server.SottoServer;
+import org.sotto.server.messages.MessageLimits;
 
 /**
  * A real server in this JVM on a free loopback port with a fresh data folder; closing it stops the
@@ -35,6 +36,12 @@ public final class TestServer implements AutoCloseable {
     Path dir = Files.createTempDirectory("sotto-server-test");
     ServerConfig config = tweak.apply(testDefaults(dir));
     return new TestServer(dir, SottoServer.start(config), true);
+  }
+
+  /** Defaults, with other message-queue limits (overflow and expiry tests). */
+  public static TestServer start(MessageLimits limits) throws Exception {
+    Path dir = Files.createTempDirectory("sotto-server-test");
+    return new TestServer(dir, SottoServer.start(testDefaults(dir), limits), true);
   }
 
   /** A server on an existing data folder, which is kept on close (restart tests). */
