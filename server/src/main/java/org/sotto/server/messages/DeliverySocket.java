@@ -185,7 +185,8 @@ public final class DeliverySocket implements Session.Listener, MessageBus.Listen
     }
     store
         .delete(device, guids)
-        .whenComplete(
+        // Off the database writer thread: demand() may read and handle the next frame inline.
+        .whenCompleteAsync(
             (serverTimestamps, failure) -> {
               if (failure != null) {
                 log.warn("ack failed: {}", failure.getClass().getSimpleName());
@@ -198,7 +199,8 @@ public final class DeliverySocket implements Session.Listener, MessageBus.Listen
               }
               callback.succeed();
               session.demand();
-            });
+            },
+            executor);
   }
 
   @Override

@@ -141,7 +141,7 @@ public final class MessageRoutes {
     }
     Address sender = caller instanceof Caller.Device d ? d.address() : null;
     List<DeviceRecord> current = devices.devices(recipient);
-    checkDevices(req, current, recipient, sender);
+    checkDevices(req, current, sender);
 
     long now = clock.millis();
     List<MessageStore.Outgoing> outgoing = new ArrayList<>(req.messages().size());
@@ -169,7 +169,7 @@ public final class MessageRoutes {
     } catch (StoreException e) {
       // A device removed between the check and the commit fails the insert (foreign key): report
       // the new device list rather than a storage error.
-      checkDevices(req, devices.devices(recipient), recipient, sender);
+      checkDevices(req, devices.devices(recipient), sender);
       throw e;
     }
     for (OutgoingMessage m : req.messages()) {
@@ -205,7 +205,7 @@ public final class MessageRoutes {
    * account), with their current registration ids.
    */
   private static void checkDevices(
-      SendMessagesRequest req, List<DeviceRecord> current, AccountId recipient, Address sender) {
+      SendMessagesRequest req, List<DeviceRecord> current, Address sender) {
     Map<Integer, Integer> expected = new HashMap<>();
     for (DeviceRecord d : current) {
       if (!d.address().equals(sender)) {
