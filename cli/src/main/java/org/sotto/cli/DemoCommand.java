@@ -16,6 +16,7 @@ import org.sotto.cli.demo.DemoDevice;
 import org.sotto.cli.demo.StorageSnapshot;
 import org.sotto.server.ServerConfig;
 import org.sotto.server.SottoServer;
+import org.sotto.server.admin.Disclosure;
 import org.sotto.server.store.sqlite.SqliteDatabase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +56,8 @@ final class DemoCommand implements Callable<Integer> {
     if (inMemory) {
       return new ProtocolDemo().run(out);
     }
+    // The demo prints its own story; the server's routine log lines would only interleave with it.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     SecureRandom rng = new SecureRandom();
     ServerConfig config = ServerConfig.defaults(data).listen("127.0.0.1", 0);
     Path db = data.resolve(SqliteDatabase.FILE_NAME);
@@ -133,9 +136,20 @@ final class DemoCommand implements Callable<Integer> {
           data,
           needles.size(),
           scan.hits().isEmpty() ? "none found" : "FOUND " + scan.hits());
+      out.println();
+      out.println("5. Everything the server could disclose about Alice ('sotto server disclose'):");
+      Disclosure.of(data, alice.accountId())
+          .ifPresent(
+              r ->
+                  out.printf(
+                      "   account %s, created %s, last seen %s, %d device(s), handle %s%n",
+                      r.accountId(),
+                      r.created(),
+                      r.lastSeen(),
+                      r.deviceCount(),
+                      r.handle() == null ? "(none)" : r.handle()));
       out.printf(
-          "%nRun './sotto server disclose %s' to see everything the server can disclose about Alice.%n",
-          alice.accountId());
+          "%nRun './sotto server --data %s' to keep a server running on this data folder.%n", data);
       out.flush();
       return scan.hits().isEmpty() ? 0 : SottoMain.EXIT_UNEXPECTED;
     }
