@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.sotto.api.dto.OutgoingMessage;
 import org.sotto.api.dto.SendMessagesRequest;
 import org.sotto.api.proto.Envelope;
+import org.sotto.cli.testing.ServerProcess;
 import org.sotto.server.testing.TestClient;
 import org.sotto.server.testing.TestDevice;
 import org.sotto.server.testing.TestServer;
@@ -62,49 +57,10 @@ class ServerKillIntegrationTest {
     return dir.resolveSibling(dir.getFileName() + ".log");
   }
 
-  private record Running(Process process, URI uri) {}
-
-  private Running startServer() throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java,
-            "-cp",
-            System.getProperty("java.class.path"),
-            "org.sotto.cli.SottoMain",
-            "server",
-            "--data",
-            dir.toString(),
-            "--listen",
-            "127.0.0.1:0",
-            "--registrations-per-hour",
-            "1000000");
-    pb.redirectError(ProcessBuilder.Redirect.appendTo(log().toFile()));
-    Process p = pb.start();
-    processes.add(p);
-    BlockingQueue<String> uri = new LinkedBlockingQueue<>();
-    Thread.ofPlatform()
-        .daemon()
-        .start(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  if (line.startsWith("listening on ")) {
-                    uri.add(line.substring("listening on ".length()).strip());
-                  }
-                }
-              } catch (IOException e) {
-                // The process died; the wait below times out.
-              }
-            });
-    String u = uri.poll(60, TimeUnit.SECONDS);
-    if (u == null) {
-      throw new AssertionError("server did not start");
-    }
-    return new Running(p, URI.create(u));
+  private ServerProcess startServer() throws Exception {
+    ServerProcess s = ServerProcess.start(dir, log());
+    processes.add(s.process());
+    return s;
   }
 
   private static SendMessagesRequest message(TestDevice to, String text) {
@@ -117,7 +73,7 @@ class ServerKillIntegrationTest {
   @Test
   void kill9_duringSends_everyAcceptedMessageDeliveredExactlyOnce() throws Exception {
     dir = Files.createTempDirectory("sotto-kill");
-    Running first = startServer();
+    ServerProcess first = startServer();
     TestClient client = new TestClient(first.uri());
     TestDevice alice = client.register(null);
     TestDevice bob = client.register(null);
@@ -164,7 +120,7 @@ class ServerKillIntegrationTest {
     Set<String> acceptedBeforeKill = Set.copyOf(accepted);
     assertTrue(acceptedBeforeKill.size() >= KILL_AFTER);
 
-    Running second = startServer();
+    ServerProcess second = startServer();
     Map<String, Set<ByteString>> guidsByText = new HashMap<>();
     List<Envelope> received;
     try (TestSocket s = TestSocket.delivery(second.uri(), bob)) {

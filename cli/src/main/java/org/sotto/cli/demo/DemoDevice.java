@@ -150,14 +150,25 @@ public final class DemoDevice implements AutoCloseable {
             .join();
   }
 
+  /** The protocol address of {@code other}'s first device. */
+  public static ProtocolAddress address(DemoDevice other) {
+    return new ProtocolAddress(other.accountId, 1);
+  }
+
+  /** Fetches {@code to}'s prekey bundle and runs PQXDH, unless a session exists already. */
+  public void startSession(DemoDevice to) throws Exception {
+    ProtocolAddress peer = address(to);
+    if (!store.containsSession(peer)) {
+      JsonNode bundle = call("GET", "/v1/keys/" + to.accountId + "/1", null, true);
+      new SessionBuilder(store, peer).process(bundle(bundle), Instant.now(), rng);
+    }
+  }
+
   /** Encrypts {@code text} for every device of {@code to} and sends it in one request. */
   public void send(DemoDevice to, String text) throws Exception {
     Instant now = Instant.now();
-    ProtocolAddress peer = new ProtocolAddress(to.accountId, 1);
-    if (!store.containsSession(peer)) {
-      JsonNode bundle = call("GET", "/v1/keys/" + to.accountId + "/1", null, true);
-      new SessionBuilder(store, peer).process(bundle(bundle), now, rng);
-    }
+    ProtocolAddress peer = address(to);
+    startSession(to);
     CiphertextMessage message =
         new SessionCipher(store, new ProtocolAddress(accountId, 1), peer)
             .encrypt(text.getBytes(StandardCharsets.UTF_8), now, rng);
@@ -229,7 +240,13 @@ public final class DemoDevice implements AutoCloseable {
     return Base64.getDecoder().decode(n.asText());
   }
 
-  private String basicAuth() {
+  /** The device secret (for tests that check it never reaches the server's disk). */
+  String secret() {
+    return secret;
+  }
+
+  /** The HTTP Basic credentials of this device. */
+  public String basicAuth() {
     String user = accountId + ".1:" + secret;
     return "Basic " + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8));
   }
