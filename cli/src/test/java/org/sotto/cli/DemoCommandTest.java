@@ -24,6 +24,23 @@ class DemoCommandTest {
   }
 
   @Test
+  void demo_withServer_conversationDecryptsAndServerHoldsNoPlaintext(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    StringWriter out = new StringWriter();
+    CommandLine cmd = SottoMain.commandLine();
+    cmd.setOut(new PrintWriter(out));
+    assertEquals(0, cmd.execute("demo", "--data", tmp.resolve("data").toString()));
+    String text = out.toString();
+    assertTrue(
+        text.contains("Bob reads: \"Hi Bob! Nobody but you can read this, not even the server.\""),
+        text);
+    assertTrue(text.contains("\"And the server only ever relayed ciphertext. Bye!\""), text);
+    assertTrue(text.contains("for the 4 plaintexts: none found."), text);
+    assertTrue(text.lines().anyMatch(l -> l.matches("\\s+envelopes\\s+0")), text);
+    assertTrue(text.contains("1 device(s)"), text);
+  }
+
+  @Test
   void noArguments_printsUsageAndExitsZero() {
     StringWriter out = new StringWriter();
     CommandLine cmd = SottoMain.commandLine();
