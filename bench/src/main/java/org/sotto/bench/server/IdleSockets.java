@@ -1,0 +1,92 @@
+package org.sotto.bench.server;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * Many idle, authenticated delivery WebSockets held by one process: each connects as its own
+ * device, waits for its {@code queue_empty}, and then sends and receives nothing. Thread-safe.
+ */
+final class IdleSockets implements AutoCloseable {
+  /**
+   * Connection attempts in flight at once: keeps the server's accept queue and the client's
+   * selector from being flooded while still opening thousands of sockets per second.
+   */
+  static final int CONNECT_CONCURRENCY = 64;
+
+  /** Time allowed for one socket to be connected and get its {@code queue_empty}. */
+  static final long READY_TIMEOUT_SECONDS = 60;
+
+  /**
+   * Client-side idle timeout: far longer than the whole benchmark, so only the server may close an
+   * idle connection (Jetty's default of 30 s would close them while the heap is measured).
+   */
+  static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
+
+  private final WebSocketClient client;
+  private final List<DeliverySocket> sockets;
+
+  private IdleSockets(WebSocketClient client, List<DeliverySocket> sockets) {
+    this.client = client;
+    this.sockets = sockets;
+  }
+
+  /** Opens one socket per account at {@code server}; returns once all are ready, or throws. */
+  static IdleSockets open(URI server, List<BenchAccount> accounts) throws Exception {
+    WebSocketClient client = new WebSocketClient(new HttpClient());
+    client.setIdleTimeout(IDLE_TIMEOUT);
+    client.start();
+    List<DeliverySocket> sockets = new ArrayList<>(accounts.size());
+    IdleSockets result = new IdleSockets(client, sockets);
+    try {
+      Semaphore slots = new Semaphore(CONNECT_CONCURRENCY);
+      for (BenchAccount account : accounts) {
+        slots.acquire();
+        DeliverySocket s = DeliverySocket.connect(client, server, account, envelope -> {});
+        s.ready().whenComplete((v, e) -> slots.release());
+        sockets.add(s);
+      }
+      for (DeliverySocket s : sockets) {
+        s.awaitReady(READY_TIMEOUT_SECONDS);
+      }
+      return result;
+    } catch (Exception | Error e) {
+      result.close();
+      throw e;
+    }
+  }
+
+  /** Sockets still open. */
+  int openCount() {
+    int open = 0;
+    for (DeliverySocket s : sockets) {
+      if (!s.closed().isDone()) {
+        open++;
+      }
+    }
+    return open;
+  }
+
+  /** The reason the first closed socket closed, or null if all are open. */
+  String firstCloseReason() {
+    for (DeliverySocket s : sockets) {
+      if (s.closed().isDone()) {
+        return s.closed().join();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (DeliverySocket s : sockets) {
+      s.close();
+    }
+    client.stop();
+  }
+}
