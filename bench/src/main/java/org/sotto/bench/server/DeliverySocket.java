@@ -134,6 +134,14 @@ final class DeliverySocket implements Session.Listener.AutoDemanding {
     closed.complete("error: " + cause);
   }
 
+  /** Sends a WebSocket ping (the server answers with a pong), as a client's keep-alive. */
+  void ping() {
+    Session s = session;
+    if (s != null && s.isOpen()) {
+      s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+    }
+  }
+
   /** Closes normally. */
   void close() {
     Session s = session;

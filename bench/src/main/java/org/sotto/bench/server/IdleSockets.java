@@ -4,7 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
@@ -28,12 +31,35 @@ final class IdleSockets implements AutoCloseable {
    */
   static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
 
+  /**
+   * Keep-alive ping period. The server closes a connection that carries no frame for 90 s and asks
+   * clients to ping at least every 30 s; pinging a little more often keeps every socket open
+   * however long the heap measurement takes. A ping is a few bytes and does not touch the server's
+   * heap.
+   */
+  static final Duration PING_INTERVAL = Duration.ofSeconds(25);
+
   private final WebSocketClient client;
   private final List<DeliverySocket> sockets;
+  private final ScheduledExecutorService pinger =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("keep-alive").unstarted(r));
 
   private IdleSockets(WebSocketClient client, List<DeliverySocket> sockets) {
     this.client = client;
     this.sockets = sockets;
+    long ms = PING_INTERVAL.toMillis();
+    pinger.scheduleAtFixedRate(this::pingAll, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private void pingAll() {
+    List<DeliverySocket> snapshot;
+    synchronized (sockets) {
+      snapshot = List.copyOf(sockets);
+    }
+    for (DeliverySocket s : snapshot) {
+      s.ping();
+    }
   }
 
   /** Opens one socket per account at {@code server}; returns once all are ready, or throws. */
@@ -49,7 +75,9 @@ final class IdleSockets implements AutoCloseable {
         slots.acquire();
         DeliverySocket s = DeliverySocket.connect(client, server, account, envelope -> {});
         s.ready().whenComplete((v, e) -> slots.release());
-        sockets.add(s);
+        synchronized (sockets) {
+          sockets.add(s);
+        }
       }
       for (DeliverySocket s : sockets) {
         s.awaitReady(READY_TIMEOUT_SECONDS);
@@ -84,6 +112,7 @@ final class IdleSockets implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    pinger.shutdownNow();
     for (DeliverySocket s : sockets) {
       s.close();
     }
