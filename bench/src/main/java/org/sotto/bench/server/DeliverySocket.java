@@ -22,7 +22,7 @@ import org.sotto.api.proto.ServerFrame;
  * only on its ack), and completes {@link #ready()} on the first {@code queue_empty}, the server's
  * signal that the connection is authenticated and the stored queue has been pushed. Thread-safe.
  */
-final class DeliverySocket implements Session.Listener.AutoDemanding {
+public final class DeliverySocket implements Session.Listener.AutoDemanding {
   /** The delivery WebSocket's path on the server. */
   static final String PATH = "/v1/websocket";
 

@@ -55,14 +55,35 @@ public final class ServerBench {
         options.connections(),
         Runtime.version());
     BenchAccounts accounts = BenchAccounts.generate(new SecureRandom());
-    boolean relay = options.wants("relay_durable");
-    boolean latency = options.wants("latency_p99");
     try (RedisEndpoint redis =
-            relay ? RedisEndpoint.findOrStart(options.redisHost(), options.redisPort()) : null;
+            options.wants("relay_durable")
+                ? RedisEndpoint.findOrStart(options.redisHost(), options.redisPort())
+                : null;
         ServerProcess server =
             ServerProcess.start(
                 java, options.serverClasspath(), tmp.resolve("data"), tmp.resolve("server.log"))) {
       Progress.log("bench: Sotto server (pid %d) listening on %s", server.pid(), server.uri());
+      try {
+        measure(options, java, accounts, redis, server);
+      } catch (Exception | Error e) {
+        Progress.log("bench: the last lines of the server's log:\n%s", server.logTail());
+        throw e;
+      }
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  private static void measure(
+      ServerBenchOptions options,
+      Path java,
+      BenchAccounts accounts,
+      RedisEndpoint redis,
+      ServerProcess server)
+      throws Exception {
+    boolean relay = options.wants("relay_durable");
+    boolean latency = options.wants("latency_p99");
+    {
       if (relay || latency) {
         RelayLoad.Throughput sotto;
         RelayLoad.Latency lat = null;
@@ -131,8 +152,6 @@ public final class ServerBench {
             "figure=idle_connections sotto=%d heap_per_conn=%.1fKiB",
             idle.connections(), idle.heapBytesPerConnection() / 1024);
       }
-    } finally {
-      deleteTree(tmp);
     }
   }
 
