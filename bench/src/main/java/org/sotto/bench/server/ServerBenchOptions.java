@@ -49,6 +49,16 @@ record ServerBenchOptions(
   /** Where Redis usually answers. */
   static final String DEFAULT_REDIS = "127.0.0.1:6379";
 
+  private static final Set<String> FLAGS =
+      Set.of(
+          "--seconds",
+          "--warmup",
+          "--pairs",
+          "--connections",
+          "--redis",
+          "--server-classpath",
+          "--figures");
+
   static final String USAGE =
       "usage: ServerBench --server-classpath CP [--seconds N] [--warmup N] [--pairs N]"
           + " [--connections N] [--redis HOST:PORT] [--figures relay_durable,latency_p99,idle_connections]";
@@ -86,6 +96,10 @@ record ServerBenchOptions(
     List<String> figures = FIGURES;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
+      String flagName = flag.contains("=") ? flag.substring(0, flag.indexOf('=')) : flag;
+      if (!FLAGS.contains(flagName)) {
+        throw new IllegalArgumentException("unknown argument " + flagName + "\n" + USAGE);
+      }
       String value;
       int eq = flag.indexOf('=');
       if (eq >= 0) {
