@@ -46,6 +46,9 @@ final class BenchAccounts {
   /** Random bytes in a device secret (hex-encoded: 48 characters, within the API's 24..128). */
   static final int SECRET_BYTES = 24;
 
+  /** Registrations between two progress lines. */
+  static final int PROGRESS_EVERY = 5_000;
+
   /** Time allowed for one registration request. */
   static final long REQUEST_TIMEOUT_SECONDS = 30;
 
@@ -100,7 +103,7 @@ final class BenchAccounts {
                   for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                     out[i] = registerOne(http, uri);
                     int done = i + 1;
-                    if (done % 5_000 == 0) {
+                    if (done % PROGRESS_EVERY == 0) {
                       Progress.log("  registered %d of %d %s", done, count, what);
                     }
                   }

@@ -35,13 +35,23 @@ final class IdleConnections {
   /** Pause after the last connection before measuring, so connection set-up work has finished. */
   static final long SETTLE_MILLIS = 2_000;
 
-  /** The result: connections held at the end, and heap bytes per connection. */
+  /** Time a holder gets to close its sockets and exit before it is killed. */
+  static final long HOLDER_EXIT_SECONDS = 30;
+
+  /**
+   * The result.
+   *
+   * @param connections connections still open after the second heap reading
+   * @param heapBytesPerConnection heap growth per connection, in bytes
+   * @param connectedGauge the server's own count of connected devices, or -1 if it has none
+   */
   record Result(int connections, double heapBytesPerConnection, long connectedGauge) {}
 
   private final ServerProcess server;
   private final Path java;
   private final HeapProbe heap;
 
+  /** The figure for {@code server}; helper processes run on {@code java}. */
   IdleConnections(ServerProcess server, Path java) {
     this.server = server;
     this.java = java;
@@ -194,7 +204,7 @@ final class IdleConnections {
       in.println("close");
       in.flush();
       in.close();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      if (!process.waitFor(HOLDER_EXIT_SECONDS, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
     }

@@ -15,6 +15,9 @@ final class RedisEndpoint implements AutoCloseable {
   /** Time allowed for a started {@code redis-server} to answer PING. */
   static final long START_TIMEOUT_SECONDS = 10;
 
+  /** How often a starting redis-server is asked for PING. */
+  static final long POLL_MILLIS = 50;
+
   private final String host;
   private final int port;
   private final Process started;
@@ -71,7 +74,7 @@ final class RedisEndpoint implements AutoCloseable {
         p.destroyForcibly();
         throw new IOException("the redis-server started on port " + free + " did not answer");
       }
-      Thread.sleep(50);
+      Thread.sleep(POLL_MILLIS);
     }
     Progress.log("bench: started a private redis-server on 127.0.0.1:%d", free);
     return new RedisEndpoint("127.0.0.1", free, p);

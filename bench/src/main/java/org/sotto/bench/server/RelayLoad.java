@@ -43,6 +43,15 @@ final class RelayLoad {
   /** How long a closed-loop sender waits for window room before checking whether to stop. */
   static final long WINDOW_POLL_MILLIS = 100;
 
+  /** Time between starting the paced senders and their first due time, so all start on time. */
+  static final long PACED_START_DELAY_MILLIS = 100;
+
+  /** How often the drain checks whether everything has arrived. */
+  static final long DRAIN_POLL_MILLIS = 10;
+
+  /** How often progress is printed and failures are checked while a run goes on. */
+  static final long WATCH_MILLIS = 1_000;
+
   /** How long in-flight payloads get to arrive after the senders stop. */
   static final long DRAIN_SECONDS = 30;
 
@@ -161,7 +170,7 @@ final class RelayLoad {
       Relay relay, double ratePerSecond, double warmupSeconds, double seconds, Runnable check)
       throws Exception {
     long interval = Math.round(pairs * 1e9 / ratePerSecond);
-    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PACED_START_DELAY_MILLIS);
     long measureFrom = start + Math.round(warmupSeconds * 1e9);
     long end = measureFrom + Math.round(seconds * 1e9);
     long sentBefore = sent.get();
@@ -225,7 +234,7 @@ final class RelayLoad {
       if (left <= 0) {
         return;
       }
-      Thread.sleep(Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(left))));
+      Thread.sleep(Math.max(1, Math.min(WATCH_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
       for (Future<?> f : running) {
         if (f.isDone()) {
           f.get(); // throws the sender's failure
@@ -259,7 +268,7 @@ final class RelayLoad {
                 + (sent.get() - delivered.sum())
                 + " payloads sent were never delivered");
       }
-      Thread.sleep(10);
+      Thread.sleep(DRAIN_POLL_MILLIS);
     }
     // Paced runs release window room they never took: start every closed loop from a full window.
     for (Semaphore w : windows) {

@@ -100,6 +100,10 @@ public final class ServerBench {
           Progress.log(
               "  sotto: %d delivered in %.2f s = %.0f/s",
               sotto.delivered(), sotto.seconds(), sotto.perSecond());
+          if (sotto.delivered() == 0) {
+            throw new IllegalStateException(
+                "the Sotto relay delivered nothing in the measured time");
+          }
           if (latency) {
             double rate = sotto.perSecond() / 2;
             Progress.log("bench: latency_p99, sotto, paced at %.0f/s", rate);

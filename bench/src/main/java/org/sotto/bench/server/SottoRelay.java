@@ -37,6 +37,12 @@ final class SottoRelay implements Relay {
   /** Extra pooled HTTP connections beyond one per sender (registration and stray requests). */
   static final int SPARE_CONNECTIONS = 16;
 
+  /**
+   * Idle timeout of the senders' pooled connections and the recipients' sockets on the client side:
+   * longer than any pause between the phases of a run, so no connection is re-opened mid-run.
+   */
+  static final Duration CLIENT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
   /** Characters of an error body quoted in an exception. */
   static final int EXCERPT_CHARS = 300;
 
@@ -65,7 +71,7 @@ final class SottoRelay implements Relay {
   public void open(int pairs, Delivery delivery) throws Exception {
     http = new HttpClient();
     http.setMaxConnectionsPerDestination(pairs + SPARE_CONNECTIONS);
-    http.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+    http.setIdleTimeout(CLIENT_IDLE_TIMEOUT.toMillis());
     http.start();
     List<BenchAccount> all = accounts.register(http, server, 2 * pairs, "relay accounts");
     senders = all.subList(0, pairs);
@@ -77,7 +83,7 @@ final class SottoRelay implements Relay {
     // WebSockets on their own client, so upgraded connections never compete with the send pool.
     wsHttp = new HttpClient();
     ws = new WebSocketClient(wsHttp);
-    ws.setIdleTimeout(Duration.ofMinutes(10));
+    ws.setIdleTimeout(CLIENT_IDLE_TIMEOUT);
     ws.start();
     for (int i = 0; i < pairs; i++) {
       int pair = i;
