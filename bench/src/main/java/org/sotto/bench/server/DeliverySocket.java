@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.sotto.api.proto.Ack;
@@ -90,7 +91,7 @@ public final class DeliverySocket implements Session.Listener.AutoDemanding {
       frame = ServerFrame.parseFrom(payload);
     } catch (InvalidProtocolBufferException e) {
       callback.fail(e);
-      session.close(1002, "bad frame", Callback.NOOP);
+      session.close(StatusCode.PROTOCOL, "bad frame", Callback.NOOP);
       return;
     }
     switch (frame.getFrameCase()) {
@@ -146,7 +147,7 @@ public final class DeliverySocket implements Session.Listener.AutoDemanding {
   void close() {
     Session s = session;
     if (s != null && s.isOpen()) {
-      s.close(1000, "bench done", Callback.NOOP);
+      s.close(StatusCode.NORMAL, "bench done", Callback.NOOP);
     }
   }
 }
