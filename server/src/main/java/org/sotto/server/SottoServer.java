@@ -27,6 +27,7 @@ import org.sotto.server.auth.Authenticator;
 import org.sotto.server.auth.ProofOfWork;
 import org.sotto.server.certs.CertificateRoutes;
 import org.sotto.server.certs.ServerKeys;
+import org.sotto.server.http.OpenApi;
 import org.sotto.server.http.Route;
 import org.sotto.server.http.Router;
 import org.sotto.server.http.SystemRoutes;
@@ -151,7 +152,10 @@ public final class SottoServer implements AutoCloseable {
               .routes());
       ProvisioningRoutes provisioning = new ProvisioningRoutes(provisioningHub);
       routes.addAll(provisioning.routes());
+      OpenApi openApi = new OpenApi();
+      routes.add(openApi.route());
       Router router = new Router(routes, authenticator, metrics);
+      openApi.describe(router.routes());
       DeliveryEndpoints delivery =
           new DeliveryEndpoints(
               authenticator,
