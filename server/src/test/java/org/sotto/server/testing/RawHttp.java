@@ -72,11 +72,15 @@ public final class RawHttp {
     head.append("\r\n");
     byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
     byte[] all = body == null ? h : concat(h, body);
-    return exchange(all);
+    return exchange(all, method.equals("HEAD"));
   }
 
   /** Sends {@code bytes} as they are and reads the response. */
   public Response exchange(byte[] bytes) {
+    return exchange(bytes, false);
+  }
+
+  private Response exchange(byte[] bytes, boolean head) {
     try (Socket s = new Socket(host, port)) {
       s.setSoTimeout(READ_TIMEOUT_MS);
       OutputStream out = s.getOutputStream();
@@ -86,17 +90,17 @@ public final class RawHttp {
       } catch (IOException e) {
         // The server may answer (413, 400) and close before reading everything: read the answer.
       }
-      return parse(readAll(s.getInputStream()));
+      return parse(readAll(s.getInputStream(), head), head);
     } catch (IOException e) {
       throw new UncheckedIOException("no HTTP response", e);
     }
   }
 
-  private static byte[] readAll(InputStream in) throws IOException {
+  private static byte[] readAll(InputStream in, boolean head) throws IOException {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     byte[] chunk = new byte[8192];
     try {
-      for (int n; !complete(buf.toByteArray()) && (n = in.read(chunk)) >= 0; ) {
+      for (int n; !complete(buf.toByteArray(), head) && (n = in.read(chunk)) >= 0; ) {
         buf.write(chunk, 0, n);
       }
     } catch (IOException e) {
@@ -108,13 +112,16 @@ public final class RawHttp {
   }
 
   /** Whether {@code raw} holds a whole response (so a kept-alive connection need not close). */
-  private static boolean complete(byte[] raw) {
+  private static boolean complete(byte[] raw, boolean head) {
     int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     if (end < 0) {
       return false;
     }
-    String head = new String(raw, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-    for (String line : head.split("\r\n")) {
+    if (head) {
+      return true; // a HEAD response has headers only
+    }
+    String fields = new String(raw, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+    for (String line : fields.split("\r\n")) {
       if (line.startsWith("content-length:")) {
         return raw.length - end - 4 >= Integer.parseInt(line.substring(15).strip());
       }
@@ -126,7 +133,7 @@ public final class RawHttp {
     return false; // no framing: the body ends when the server closes
   }
 
-  private static Response parse(byte[] raw) {
+  private static Response parse(byte[] raw, boolean head) {
     int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     if (end < 0) {
       throw new IllegalStateException("not an HTTP response: " + raw.length + " bytes");
@@ -145,7 +152,9 @@ public final class RawHttp {
           lines[i].substring(colon + 1).strip());
     }
     byte[] body = Arrays.copyOfRange(raw, end + 4, raw.length);
-    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+    if (head) {
+      body = new byte[0];
+    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(body);
     } else if (headers.containsKey("content-length")) {
       int length = Integer.parseInt(headers.get("content-length"));
