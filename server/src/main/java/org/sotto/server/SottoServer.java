@@ -27,6 +27,8 @@ import org.sotto.server.auth.Authenticator;
 import org.sotto.server.auth.ProofOfWork;
 import org.sotto.server.certs.CertificateRoutes;
 import org.sotto.server.certs.ServerKeys;
+import org.sotto.server.http.JsonErrorHandler;
+import org.sotto.server.http.OpenApi;
 import org.sotto.server.http.Route;
 import org.sotto.server.http.Router;
 import org.sotto.server.http.SystemRoutes;
@@ -151,7 +153,10 @@ public final class SottoServer implements AutoCloseable {
               .routes());
       ProvisioningRoutes provisioning = new ProvisioningRoutes(provisioningHub);
       routes.addAll(provisioning.routes());
+      OpenApi openApi = new OpenApi();
+      routes.add(openApi.route());
       Router router = new Router(routes, authenticator, metrics);
+      openApi.describe(router.routes());
       DeliveryEndpoints delivery =
           new DeliveryEndpoints(
               authenticator,
@@ -167,6 +172,7 @@ public final class SottoServer implements AutoCloseable {
       Server jetty = new Server(threads);
       jetty.setStopTimeout(STOP_TIMEOUT_MS);
       jetty.setStopAtShutdown(false);
+      jetty.setErrorHandler(new JsonErrorHandler(metrics));
       ServerConnector connector = Tls.connector(jetty, config);
       connector.setHost(config.host());
       connector.setPort(config.port());

@@ -122,6 +122,11 @@ public record Route(
 
   /** The path parameter names, in order. */
   public List<String> parameterNames() {
+    return parameterNamesOf(pattern);
+  }
+
+  /** The parameter names of a path pattern such as {@code /v1/keys/{accountId}/{deviceId}}. */
+  public static List<String> parameterNamesOf(String pattern) {
     return java.util.Arrays.stream(pattern.split("/"))
         .filter(s -> s.startsWith("{") && s.endsWith("}"))
         .map(s -> s.substring(1, s.length() - 1))

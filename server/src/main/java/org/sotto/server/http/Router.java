@@ -72,7 +72,21 @@ public final class Router extends Handler.Abstract {
   }
 
   private int dispatch(Request request, Response response, Callback callback) throws Exception {
-    String path = Request.getPathInContext(request);
+    Match m = resolve(request.getMethod(), Request.getPathInContext(request));
+    Caller caller = authenticator.authenticate(request, m.route().access());
+    Call call = new Call(request, response, callback, m.params(), caller, m.route().maxBodyBytes());
+    Object result = m.route().handler().handle(call);
+    return write(response, callback, result);
+  }
+
+  /** A route matched by method and decoded path, with its path parameters. */
+  public record Match(Route route, Map<String, String> params) {}
+
+  /**
+   * The route for {@code method} and the decoded {@code path}, or a 404 (no route has this path) or
+   * 405 (only other methods have it) {@link ApiException}.
+   */
+  public Match resolve(String method, String path) {
     String[] segments = split(path);
     if (segments.length > MAX_SEGMENTS) {
       throw ApiException.notFound("not_found", "no such endpoint");
@@ -84,13 +98,9 @@ public final class Router extends Handler.Abstract {
         continue;
       }
       pathMatched = true;
-      if (!c.route.method().equals(request.getMethod())) {
-        continue;
+      if (c.route.method().equals(method)) {
+        return new Match(c.route, params);
       }
-      Caller caller = authenticator.authenticate(request, c.route.access());
-      Call call = new Call(request, response, callback, params, caller, c.route.maxBodyBytes());
-      Object result = c.route.handler().handle(call);
-      return write(response, callback, result);
     }
     if (pathMatched) {
       throw new ApiException(405, "method_not_allowed", "method not allowed");
