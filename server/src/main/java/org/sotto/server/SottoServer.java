@@ -142,7 +142,15 @@ public final class SottoServer implements AutoCloseable {
               .routes());
       routes.addAll(
           new DeviceRoutes(
-                  accounts, devices, random, clock, config.registrationsPerHour(), bus::removed)
+                  accounts,
+                  devices,
+                  random,
+                  clock,
+                  config.registrationsPerHour(),
+                  device -> {
+                    authenticator.forget(device);
+                    bus.removed(device);
+                  })
               .routes());
       routes.addAll(new KeyRoutes(accounts, devices, keys, clock).routes());
       routes.addAll(new ProfileRoutes(accounts).routes());

@@ -36,6 +36,21 @@ public final class Authenticator {
   private final AccountStore accounts;
   private final Clock clock;
   private final ConcurrentHashMap<AccountId, Long> seenDay = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Address, Credential> credentials = new ConcurrentHashMap<>();
+
+  /**
+   * Verified credentials are cached this long, saving a database read on every request. Removing a
+   * device or deleting an account on this node drops its entries at once ({@link #forget}); the
+   * expiry bounds how long a change made elsewhere (another node sharing the database) can go
+   * unseen.
+   */
+  static final long CREDENTIAL_TTL_MS = 60_000;
+
+  /** Cached credentials beyond this are all dropped (memory bound; they are re-read on demand). */
+  static final int MAX_CACHED_CREDENTIALS = 200_000;
+
+  /** A device's stored salt and secret hash, and when they were read. */
+  private record Credential(byte[] salt, byte[] hash, long readMs) {}
 
   /** An authenticator over the stores; {@code clock} gives the last-seen day. */
   public Authenticator(DeviceStore devices, AccountStore accounts, Clock clock) {
@@ -101,17 +116,32 @@ public final class Authenticator {
       return Optional.empty();
     }
     String secret = decoded.substring(colon + 1);
-    Optional<DeviceRecord> device = devices.device(address);
-    if (device.isEmpty()) {
-      // Same work as a real check, so timing does not tell which accounts exist.
-      Secrets.matches(new byte[Secrets.SALT_BYTES], new byte[32], secret);
-      return Optional.empty();
+    long now = clock.millis();
+    Credential credential = credentials.get(address);
+    if (credential == null || now - credential.readMs() > CREDENTIAL_TTL_MS) {
+      Optional<DeviceRecord> device = devices.device(address);
+      if (device.isEmpty()) {
+        credentials.remove(address);
+        // Same work as a real check, so timing does not tell which accounts exist.
+        Secrets.matches(new byte[Secrets.SALT_BYTES], new byte[32], secret);
+        return Optional.empty();
+      }
+      credential = new Credential(device.get().secretSalt(), device.get().secretHash(), now);
+      if (credentials.size() >= MAX_CACHED_CREDENTIALS) {
+        credentials.clear();
+      }
+      credentials.put(address, credential);
     }
-    if (!Secrets.matches(device.get().secretSalt(), device.get().secretHash(), secret)) {
+    if (!Secrets.matches(credential.salt(), credential.hash(), secret)) {
       return Optional.empty();
     }
     seen(address.account());
     return Optional.of(address);
+  }
+
+  /** Forgets the cached credentials of a removed device. */
+  public void forget(Address device) {
+    credentials.remove(device);
   }
 
   private void seen(AccountId account) {
@@ -122,9 +152,13 @@ public final class Authenticator {
     }
   }
 
-  /** Forgets cached last-seen days of a deleted account. */
+  /**
+   * Forgets everything cached about a deleted account (credentials of all its devices, last-seen
+   * day).
+   */
   public void forget(AccountId account) {
     seenDay.remove(account);
+    credentials.keySet().removeIf(a -> a.account().equals(account));
   }
 
   private static Optional<byte[]> accessKey(String header) {

@@ -136,11 +136,15 @@ public final class MessageRoutes {
     }
     SendMessagesRequest req = call.body(SendMessagesRequest.class);
     checkMessages(req, caller);
-    if (caller instanceof Caller.Device && accounts.find(recipient).isEmpty()) {
-      throw ApiException.notFound("not_found", "no such account");
-    }
     Address sender = caller instanceof Caller.Device d ? d.address() : null;
+    // Every account has at least device 1, so no devices means no account (one read instead of
+    // two).
     List<DeviceRecord> current = devices.devices(recipient);
+    if (current.isEmpty()) {
+      throw caller instanceof Caller.Device
+          ? ApiException.notFound("not_found", "no such account")
+          : ApiException.unauthorized();
+    }
     checkDevices(req, current, sender);
 
     long now = clock.millis();
