@@ -104,7 +104,10 @@ public final class SottoServer implements AutoCloseable {
       throws Exception {
     checkBind(config);
     Clock clock = Clock.systemUTC();
-    SecureRandom random = new SecureRandom();
+    // DRBG (NIST SP 800-90A, seeded from the OS): thread-safe and in-process, where the default
+    // NativePRNG
+    // reads the OS source under a lock on every call (one call per envelope guid).
+    SecureRandom random = SecureRandom.getInstance("DRBG");
     SqliteDatabase db = SqliteDatabase.open(config.dataDir());
     try {
       AccountStore accounts = new SqliteAccountStore(db);

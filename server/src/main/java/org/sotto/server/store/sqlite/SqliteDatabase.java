@@ -75,6 +75,28 @@ public final class SqliteDatabase implements AutoCloseable {
 
   private record Pending<T>(Work<T> work, CompletableFuture<T> result) {}
 
+  private final java.util.concurrent.ConcurrentHashMap<
+          Connection, java.util.concurrent.ConcurrentHashMap<String, java.sql.PreparedStatement>>
+      statements = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The statement for {@code sql} on {@code connection}, compiled once and reused (SQLite compiles
+   * every {@code prepareStatement} anew, which costs more than running a small indexed query). Only
+   * for use inside a {@link Work} running on that connection, which owns it exclusively meanwhile;
+   * callers must close result sets but never the statement.
+   */
+  public java.sql.PreparedStatement prepared(Connection connection, String sql)
+      throws SQLException {
+    var byConnection =
+        statements.computeIfAbsent(connection, k -> new java.util.concurrent.ConcurrentHashMap<>());
+    java.sql.PreparedStatement ps = byConnection.get(sql);
+    if (ps == null) {
+      ps = connection.prepareStatement(sql);
+      byConnection.put(sql, ps);
+    }
+    return ps;
+  }
+
   private SqliteDatabase(Path file, Connection writer, BlockingQueue<Connection> readers) {
     this.file = file;
     this.writer = writer;
@@ -171,8 +193,24 @@ public final class SqliteDatabase implements AutoCloseable {
     }
   }
 
-  /** Runs {@code work} on a read connection (a consistent snapshot for its duration). */
+  /**
+   * Runs {@code work} on a read connection. Each statement sees a consistent snapshot of its own
+   * (SQLite's implicit read transaction); use {@link #readSnapshot} when several statements must
+   * agree.
+   */
   public <T> T read(Work<T> work) {
+    return onReader(work, false);
+  }
+
+  /**
+   * Runs {@code work} on a read connection inside one read transaction: all its statements see one
+   * snapshot.
+   */
+  public <T> T readSnapshot(Work<T> work) {
+    return onReader(work, true);
+  }
+
+  private <T> T onReader(Work<T> work, boolean snapshot) {
     Connection connection;
     try {
       connection = readers.take();
@@ -181,6 +219,9 @@ public final class SqliteDatabase implements AutoCloseable {
       throw new StoreException("interrupted", e);
     }
     try {
+      if (!snapshot) {
+        return work.run(connection);
+      }
       connection.setAutoCommit(false);
       try {
         return work.run(connection);
@@ -282,6 +323,11 @@ public final class SqliteDatabase implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try {
+      for (var byConnection : statements.values()) {
+        for (java.sql.PreparedStatement ps : byConnection.values()) {
+          ps.close();
+        }
+      }
       writer.close();
       for (Connection c : readers) {
         c.close();

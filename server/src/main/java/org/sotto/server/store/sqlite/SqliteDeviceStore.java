@@ -35,12 +35,13 @@ public final class SqliteDeviceStore implements DeviceStore {
 
   @Override
   public List<DeviceRecord> devices(AccountId account) {
-    return db.read(c -> devices(c, account));
+    return db.read(c -> devices(db, c, account));
   }
 
-  static List<DeviceRecord> devices(Connection c, AccountId account) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(SELECT + " WHERE account_id = ? ORDER BY device_id")) {
+  static List<DeviceRecord> devices(SqliteDatabase db, Connection c, AccountId account)
+      throws SQLException {
+    {
+      PreparedStatement ps = db.prepared(c, SELECT + " WHERE account_id = ? ORDER BY device_id");
       ps.setString(1, account.toString());
       try (ResultSet rs = ps.executeQuery()) {
         List<DeviceRecord> out = new ArrayList<>();
@@ -56,8 +57,9 @@ public final class SqliteDeviceStore implements DeviceStore {
   public Optional<DeviceRecord> device(Address address) {
     return db.read(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(SELECT + " WHERE account_id = ? AND device_id = ?")) {
+          {
+            PreparedStatement ps =
+                db.prepared(c, SELECT + " WHERE account_id = ? AND device_id = ?");
             ps.setString(1, address.account().toString());
             ps.setInt(2, address.device().value());
             try (ResultSet rs = ps.executeQuery()) {
@@ -83,7 +85,7 @@ public final class SqliteDeviceStore implements DeviceStore {
     Integer id =
         db.write(
             c -> {
-              List<DeviceRecord> existing = devices(c, account);
+              List<DeviceRecord> existing = devices(db, c, account);
               if (existing.isEmpty() || existing.size() >= max) {
                 return existing.isEmpty() ? -1 : 0;
               }

@@ -40,6 +40,11 @@ public final class SqliteMessageStore implements MessageStore {
   private static final String COLUMNS =
       "seq, guid, type, source_account, source_device, client_ts, server_ts, content";
 
+  private static final String FETCH =
+      "SELECT "
+          + COLUMNS
+          + " FROM envelopes WHERE account_id = ? AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+
   private final SqliteDatabase db;
   private final AtomicLong depth;
 
@@ -62,7 +67,7 @@ public final class SqliteMessageStore implements MessageStore {
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return db.writeAsync(c -> insert(c, batch, maxQueue))
+    return db.writeAsync(c -> insert(db, c, batch, maxQueue))
         .thenApply(
             r -> {
               depth.addAndGet(r.envelopes().size() - r.dropped());
@@ -70,18 +75,20 @@ public final class SqliteMessageStore implements MessageStore {
             });
   }
 
-  private static Inserted insert(Connection c, List<Outgoing> batch, int maxQueue)
-      throws SQLException {
+  private static Inserted insert(
+      SqliteDatabase db, Connection c, List<Outgoing> batch, int maxQueue) throws SQLException {
     List<QueuedEnvelope> out = new ArrayList<>(batch.size());
     Set<Address> destinations = new LinkedHashSet<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            INSERT INTO envelopes (account_id, device_id, guid, type, source_account, source_device,
-                                   client_ts, server_ts, content)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            RETURNING seq
-            """)) {
+    {
+      PreparedStatement ps =
+          db.prepared(
+              c,
+              """
+              INSERT INTO envelopes (account_id, device_id, guid, type, source_account, source_device,
+                                     client_ts, server_ts, content)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+              RETURNING seq
+              """);
       for (Outgoing o : batch) {
         Envelope e = o.envelope();
         ps.setString(1, o.destination().account().toString());
@@ -107,20 +114,23 @@ public final class SqliteMessageStore implements MessageStore {
     }
     long dropped = 0;
     for (Address d : destinations) {
-      dropped += trim(c, d, maxQueue);
+      dropped += trim(db, c, d, maxQueue);
     }
     return new Inserted(out, dropped);
   }
 
   /** Deletes the oldest envelopes beyond {@code maxQueue} and counts them as dropped. */
-  private static long trim(Connection c, Address device, int maxQueue) throws SQLException {
+  private static long trim(SqliteDatabase db, Connection c, Address device, int maxQueue)
+      throws SQLException {
     long boundary;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            SELECT seq FROM envelopes WHERE account_id = ? AND device_id = ?
-            ORDER BY seq DESC LIMIT 1 OFFSET ?
-            """)) {
+    {
+      PreparedStatement ps =
+          db.prepared(
+              c,
+              """
+              SELECT seq FROM envelopes WHERE account_id = ? AND device_id = ?
+              ORDER BY seq DESC LIMIT 1 OFFSET ?
+              """);
       ps.setString(1, device.account().toString());
       ps.setInt(2, device.device().value());
       ps.setInt(3, maxQueue);
@@ -162,14 +172,8 @@ public final class SqliteMessageStore implements MessageStore {
     }
     return db.read(
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT "
-                      + COLUMNS
-                      + """
-                       FROM envelopes WHERE account_id = ? AND device_id = ? AND seq > ?
-                      ORDER BY seq LIMIT ?
-                      """)) {
+          {
+            PreparedStatement ps = db.prepared(c, FETCH);
             ps.setString(1, device.account().toString());
             ps.setInt(2, device.device().value());
             ps.setLong(3, afterSeq);
@@ -210,12 +214,14 @@ public final class SqliteMessageStore implements MessageStore {
     return db.writeAsync(
             c -> {
               List<Long> serverTimestamps = new ArrayList<>(copy.size());
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      """
-                      DELETE FROM envelopes WHERE guid = ? AND account_id = ? AND device_id = ?
-                      RETURNING server_ts
-                      """)) {
+              {
+                PreparedStatement ps =
+                    db.prepared(
+                        c,
+                        """
+                        DELETE FROM envelopes WHERE guid = ? AND account_id = ? AND device_id = ?
+                        RETURNING server_ts
+                        """);
                 for (byte[] guid : copy) {
                   ps.setBytes(1, guid);
                   ps.setString(2, device.account().toString());
