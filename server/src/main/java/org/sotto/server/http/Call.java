@@ -83,24 +83,45 @@ public final class Call {
     return Json.read(bodyBytes(), type);
   }
 
-  /** Reads the whole body as bytes, at most the server's JSON body limit (else 413). */
+  /**
+   * An oversized body up to this size is read and discarded before the 413 goes out: closing a
+   * connection with unread request bytes makes TCP reset it, and the client may then lose the 413
+   * itself. Larger bodies are cut off (the connection closes) so a client cannot make the server
+   * read without bound.
+   */
+  static final long MAX_DRAIN_BYTES = 8L * 1024 * 1024;
+
+  /** Reads the whole body as bytes, at most the route's body limit (else 413). */
   public byte[] bodyBytes() {
     if (bodyRead) {
       throw new IllegalStateException("body already read");
     }
     bodyRead = true;
     long declared = request.getLength();
-    if (declared > maxBodyBytes) {
-      throw tooLarge();
-    }
     try (InputStream in = Content.Source.asInputStream(request)) {
+      if (declared > maxBodyBytes) {
+        drain(in, declared);
+        throw tooLarge();
+      }
       byte[] body = in.readNBytes(maxBodyBytes + 1);
       if (body.length > maxBodyBytes) {
+        drain(in, MAX_DRAIN_BYTES);
         throw tooLarge();
       }
       return body;
     } catch (IOException e) {
       throw ApiException.badRequest("invalid_body", "the body could not be read");
+    }
+  }
+
+  private static void drain(InputStream in, long declared) throws IOException {
+    if (declared <= MAX_DRAIN_BYTES) {
+      long left = MAX_DRAIN_BYTES;
+      byte[] sink = new byte[8192];
+      int n;
+      while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+        left -= n;
+      }
     }
   }
 
