@@ -91,6 +91,8 @@ public final class KeyRoutes {
   }
 
   private Object bundle(Call call) {
+    // Before any lookup, so the limit also bounds probing which accounts and devices exist.
+    fetches.acquire(call.device().account().toString());
     AccountId target;
     try {
       target = AccountId.parse(call.param("accountId"));
@@ -114,7 +116,6 @@ public final class KeyRoutes {
     if (targets.isEmpty() || account.isEmpty()) {
       throw ApiException.notFound("not_found", "no such account or device");
     }
-    fetches.acquire(call.device().account().toString());
     List<DeviceBundle> out = new ArrayList<>();
     for (DeviceRecord d : targets) {
       Optional<KeyStore.TakenKeys> taken = keys.take(d.address());
