@@ -32,25 +32,8 @@ class DeviceAndProfileIntegrationTest {
     server.close();
   }
 
-  /** Links a new device to {@code primary}'s account through a provisioning code. */
   static TestDevice link(TestDevice primary) {
-    String code =
-        client
-            .call("POST", "/v1/devices/provisioning/code", null, primary)
-            .json()
-            .get("code")
-            .asText();
-    TestDevice d = TestDevice.generate(primary.identity);
-    var r =
-        client.call(
-            "POST",
-            "/v1/devices/link",
-            new LinkDeviceRequest(primary.account(), code, d.secret, d.deviceKeys()),
-            null);
-    if (r.status() != 200) {
-      throw new IllegalStateException("link failed: " + r.status() + " " + r.text());
-    }
-    return d.registered(primary.account().toString(), r.json().get("deviceId").asInt());
+    return client.link(primary);
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.sotto.server.messages;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.sotto.api.dto.LinkDeviceRequest;
 import org.sotto.api.dto.OutgoingMessage;
 import org.sotto.api.dto.SendMessagesRequest;
 import org.sotto.server.testing.TestClient;
@@ -12,32 +11,6 @@ import org.sotto.server.testing.TestDevice;
 /** Test helpers: linked devices and sends. */
 final class Accounts {
   private Accounts() {}
-
-  /** Links a new device to {@code primary}'s account through a provisioning code. */
-  static TestDevice link(TestClient client, TestDevice primary) {
-    String code =
-        client
-            .call("POST", "/v1/devices/provisioning/code", null, primary)
-            .json()
-            .get("code")
-            .asText();
-    return linkWithCode(client, primary, code);
-  }
-
-  /** Links a new device to {@code primary}'s account with {@code code}. */
-  static TestDevice linkWithCode(TestClient client, TestDevice primary, String code) {
-    TestDevice d = TestDevice.generate(primary.identity);
-    var r =
-        client.call(
-            "POST",
-            "/v1/devices/link",
-            new LinkDeviceRequest(primary.account(), code, d.secret, d.deviceKeys()),
-            null);
-    if (r.status() != 200) {
-      throw new IllegalStateException("link failed: " + r.status() + " " + r.text());
-    }
-    return d.registered(primary.account().toString(), r.json().get("deviceId").asInt());
-  }
 
   /** A request with {@code text} for each of {@code devices}. */
   static SendMessagesRequest to(String text, TestDevice... devices) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.sotto.server.messages.Accounts.link;
 import static org.sotto.server.messages.Accounts.sendOk;
 import static org.sotto.server.messages.Accounts.text;
 
@@ -46,7 +45,7 @@ class DeliverySocketIntegrationTest {
   void connect_queuedForEveryDevice_pushedInOrderThenQueueEmptyThenLive() {
     TestDevice alice = client.register(null);
     TestDevice bob = client.register(null);
-    TestDevice bob2 = link(client, bob);
+    TestDevice bob2 = client.link(bob);
     for (int i = 0; i < 5; i++) {
       sendOk(client, alice, "m" + i, bob, bob2);
     }
@@ -206,7 +205,7 @@ class DeliverySocketIntegrationTest {
   @Test
   void deviceRemoved_closesItsSocket() {
     TestDevice bob = client.register(null);
-    TestDevice bob2 = link(client, bob);
+    TestDevice bob2 = client.link(bob);
     try (TestSocket s = TestSocket.delivery(server.uri(), bob2)) {
       s.untilQueueEmpty();
       assertEquals(
@@ -219,7 +218,7 @@ class DeliverySocketIntegrationTest {
   @Test
   void accountDeleted_closesEverySocketOfIt() {
     TestDevice bob = client.register(null);
-    TestDevice bob2 = link(client, bob);
+    TestDevice bob2 = client.link(bob);
     try (TestSocket s1 = TestSocket.delivery(server.uri(), bob);
         TestSocket s2 = TestSocket.delivery(server.uri(), bob2)) {
       s1.untilQueueEmpty();

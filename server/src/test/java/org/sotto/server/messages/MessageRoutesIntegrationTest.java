@@ -3,7 +3,6 @@ package org.sotto.server.messages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.sotto.server.messages.Accounts.link;
 import static org.sotto.server.messages.Accounts.send;
 import static org.sotto.server.messages.Accounts.text;
 import static org.sotto.server.messages.Accounts.to;
@@ -51,8 +50,8 @@ class MessageRoutesIntegrationTest {
   void send_missingAndExtraDevices_returns409WithExactLists() {
     TestDevice alice = client.register(null);
     TestDevice bob = client.register(null);
-    TestDevice bob2 = link(client, bob);
-    TestDevice bob3 = link(client, bob);
+    TestDevice bob2 = client.link(bob);
+    TestDevice bob3 = client.link(bob);
     TestDevice ghost = TestDevice.generate().registered(bob.account().toString(), 7);
     var r = send(client, alice, bob, to("x", bob, bob3, ghost));
     assertEquals(409, r.status());
@@ -66,8 +65,8 @@ class MessageRoutesIntegrationTest {
   void send_staleRegistrationIds_returns410WithExactList() {
     TestDevice alice = client.register(null);
     TestDevice bob = client.register(null);
-    TestDevice bob2 = link(client, bob);
-    TestDevice bob3 = link(client, bob);
+    TestDevice bob2 = client.link(bob);
+    TestDevice bob3 = client.link(bob);
     int wrong1 = bob.registrationId == 1 ? 2 : 1;
     int wrong3 = bob3.registrationId == 1 ? 2 : 1;
     var req =
@@ -86,7 +85,7 @@ class MessageRoutesIntegrationTest {
   @Test
   void send_toOwnAccount_excludesTheSendingDevice() {
     TestDevice alice = client.register(null);
-    TestDevice alice2 = link(client, alice);
+    TestDevice alice2 = client.link(alice);
     var withSelf = send(client, alice, alice, to("x", alice, alice2));
     assertEquals(409, withSelf.status());
     assertEquals(List.of(1), withSelf.as(MismatchedDevices.class).extraDevices());

@@ -104,6 +104,29 @@ public final class TestClient {
     return d.registered(r.json().get("accountId").asText(), r.json().get("deviceId").asInt());
   }
 
+  /** Links a new device to {@code primary}'s account through a fresh provisioning code. */
+  public TestDevice link(TestDevice primary) {
+    String code =
+        call("POST", "/v1/devices/provisioning/code", null, primary).json().get("code").asText();
+    return linkWithCode(primary, code);
+  }
+
+  /** Links a new device to {@code primary}'s account with {@code code}; fails unless 200. */
+  public TestDevice linkWithCode(TestDevice primary, String code) {
+    TestDevice d = TestDevice.generate(primary.identity);
+    Result r =
+        call(
+            "POST",
+            "/v1/devices/link",
+            new org.sotto.api.dto.LinkDeviceRequest(
+                primary.account(), code, d.secret, d.deviceKeys()),
+            null);
+    if (r.status() != 200) {
+      throw new IllegalStateException("link failed: " + r.status() + " " + r.text());
+    }
+    return d.registered(primary.account().toString(), r.json().get("deviceId").asInt());
+  }
+
   /** Basic credentials for arbitrary user and password (for negative tests). */
   public static String basic(String user, String password) {
     return "Basic "
