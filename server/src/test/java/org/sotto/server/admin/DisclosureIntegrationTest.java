@@ -21,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sotto.api.AccountId;
 import org.sotto.api.dto.AttachmentCreateRequest;
-import org.sotto.api.dto.LinkDeviceRequest;
 import org.sotto.server.attachments.AttachmentIds;
 import org.sotto.server.certs.ServerKeys;
 import org.sotto.server.store.sqlite.SqliteDatabase;
@@ -42,20 +41,7 @@ class DisclosureIntegrationTest {
     alice = client.register("Alice.Disc");
     bob = client.register(null);
     // A second device for alice, linked with a provisioning code.
-    String code =
-        client
-            .call("POST", "/v1/devices/provisioning/code", null, alice)
-            .json()
-            .get("code")
-            .asText();
-    TestDevice second = TestDevice.generate(alice.identity);
-    var link =
-        client.call(
-            "POST",
-            "/v1/devices/link",
-            new LinkDeviceRequest(alice.account(), code, second.secret, second.deviceKeys()),
-            null);
-    assertEquals(200, link.status(), link.text());
+    client.link(alice);
     // Everything else the server can hold: a profile-less attachment, a certificate, invites.
     String id =
         client

@@ -507,17 +507,7 @@ class AuthorizationMatrixIntegrationTest {
 
   /** Links a new device to {@code primary}'s account and returns it. */
   private static TestDevice link(TestDevice primary) {
-    Result code = client.call("POST", "/v1/devices/provisioning/code", null, primary);
-    TestDevice d = TestDevice.generate(primary.identity);
-    Result r =
-        client.call(
-            "POST",
-            "/v1/devices/link",
-            new LinkDeviceRequest(
-                primary.account(), code.json().get("code").asText(), d.secret, d.deviceKeys()),
-            null);
-    assertEquals(200, r.status(), r.text());
-    return d.registered(primary.account().toString(), r.json().get("deviceId").asInt());
+    return client.link(primary);
   }
 
   private static byte[] randomBytes(int n) {
