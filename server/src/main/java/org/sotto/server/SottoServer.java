@@ -64,6 +64,12 @@ public final class SottoServer implements AutoCloseable {
   /** In-flight requests get this long to finish on shutdown before connections are cut. */
   static final long STOP_TIMEOUT_MS = 10_000;
 
+  /**
+   * Pending TCP connections the kernel may queue for us: after a restart every device reconnects at
+   * once, and the default of 50 made connects time out in the idle-connections benchmark.
+   */
+  static final int ACCEPT_QUEUE = 4096;
+
   /** Jetty's platform threads for selectors and acceptors; handlers run on virtual threads. */
   static final int MAX_PLATFORM_THREADS = 64;
 
@@ -187,6 +193,8 @@ public final class SottoServer implements AutoCloseable {
       ServerConnector connector = Tls.connector(jetty, config);
       connector.setHost(config.host());
       connector.setPort(config.port());
+      connector.setAcceptQueueSize(ACCEPT_QUEUE);
+
       jetty.addConnector(connector);
       // WebSocket upgrades are answered in front of the router; every other request passes on.
       WebSocketUpgradeHandler sockets =

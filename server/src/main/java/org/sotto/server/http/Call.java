@@ -103,6 +103,15 @@ public final class Call {
         drain(in, declared);
         throw tooLarge();
       }
+      if (declared >= 0) {
+        // The usual case: the length is known, so read into one array of exactly that size.
+        byte[] body = in.readNBytes((int) declared);
+        if (body.length != declared || in.read() != -1) {
+          throw ApiException.badRequest(
+              "invalid_body", "the body does not match its Content-Length");
+        }
+        return body;
+      }
       byte[] body = in.readNBytes(maxBodyBytes + 1);
       if (body.length > maxBodyBytes) {
         drain(in, MAX_DRAIN_BYTES);
