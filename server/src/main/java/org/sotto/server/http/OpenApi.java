@@ -169,7 +169,10 @@ public final class OpenApi {
           responses
               .putObject(Integer.toString(status))
               .put("description", ERROR_DESCRIPTIONS.getOrDefault(status, "Error"));
-      e.putObject("content").putObject("application/json").set("schema", errorRef.deepCopy());
+      Class<?> custom = r.errorBodies().get(status);
+      e.putObject("content")
+          .putObject("application/json")
+          .set("schema", custom == null ? errorRef.deepCopy() : schemas.schema(custom));
     }
     ObjectNode other =
         responses.putObject("default").put("description", "Any other error (5xx: retry later)");

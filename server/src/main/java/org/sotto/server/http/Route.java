@@ -18,6 +18,7 @@ public record Route(
     String summary,
     List<Integer> errorStatuses,
     int maxBodyBytes,
+    java.util.Map<Integer, Class<?>> errorBodies,
     RouteHandler handler) {
 
   /**
@@ -48,6 +49,7 @@ public record Route(
     Objects.requireNonNull(responseType, "responseType");
     Objects.requireNonNull(summary, "summary");
     errorStatuses = List.copyOf(errorStatuses);
+    errorBodies = java.util.Map.copyOf(errorBodies);
     Objects.requireNonNull(handler, "handler");
     if (maxBodyBytes < 0) {
       throw new IllegalArgumentException("maxBodyBytes must not be negative");
@@ -74,6 +76,7 @@ public record Route(
         summary,
         List.of(),
         DEFAULT_MAX_BODY_BYTES,
+        java.util.Map.of(),
         handler);
   }
 
@@ -95,6 +98,7 @@ public record Route(
         summary,
         List.of(),
         DEFAULT_MAX_BODY_BYTES,
+        java.util.Map.of(),
         handler);
   }
 
@@ -111,13 +115,47 @@ public record Route(
         summary,
         List.of(statuses),
         maxBodyBytes,
+        errorBodies,
         handler);
   }
 
   /** This route with a different body-size cap. */
   public Route maxBody(int bytes) {
     return new Route(
-        method, pattern, access, requestType, responseType, summary, errorStatuses, bytes, handler);
+        method,
+        pattern,
+        access,
+        requestType,
+        responseType,
+        summary,
+        errorStatuses,
+        bytes,
+        errorBodies,
+        handler);
+  }
+
+  /**
+   * This route, documenting that its {@code status} error has a {@code body} of its own instead of
+   * the standard {@code ErrorResponse} (409 {@code MismatchedDevices}, 410 {@code StaleDevices}).
+   */
+  public Route errorBody(int status, Class<?> body) {
+    var bodies = new java.util.TreeMap<>(errorBodies);
+    bodies.put(status, body);
+    var statuses = new java.util.ArrayList<>(errorStatuses);
+    if (!statuses.contains(status)) {
+      statuses.add(status);
+    }
+    return new Route(
+        method,
+        pattern,
+        access,
+        requestType,
+        responseType,
+        summary,
+        statuses,
+        maxBodyBytes,
+        bodies,
+        handler);
   }
 
   /** The path parameter names, in order. */

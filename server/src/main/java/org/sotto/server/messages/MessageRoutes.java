@@ -101,6 +101,8 @@ public final class MessageRoutes {
                     + "Unidentified-Access-Key instead of credentials)",
                 this::send)
             .errors(401, 404, 409, 410, 413)
+            .errorBody(409, MismatchedDevices.class)
+            .errorBody(410, StaleDevices.class)
             .maxBody(MAX_BODY_BYTES),
         Route.of(
                 "GET",
