@@ -121,7 +121,7 @@ public final class SottoServer implements AutoCloseable {
       KeyStore keys = new SqliteKeyStore(db);
       InviteStore invites = new SqliteInviteStore(db);
       MessageStore messages = new SqliteMessageStore(db);
-      ServerMetrics metrics = new ServerMetrics(messages::depth);
+      ServerMetrics metrics = new ServerMetrics(messages::depth, messages::droppedTotal);
       MessageBus bus = new LocalMessageBus();
       ProvisioningHub provisioningHub = new ProvisioningHub(random);
       Authenticator authenticator = new Authenticator(devices, accounts, clock);

@@ -129,7 +129,6 @@ public final class DeliverySocket implements Session.Listener, MessageBus.Listen
     if (!queueEmptySent) {
       long dropped = store.takeDropped(device);
       if (dropped > 0) {
-        metrics.dropped(dropped);
         send(ServerFrame.newBuilder().setDropped(Dropped.newBuilder().setCount(dropped)).build())
             .get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       }

@@ -20,14 +20,13 @@ public final class ServerMetrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Counter accepted;
   private final Counter delivered;
-  private final Counter dropped;
   private final Timer deliveryLatency;
   private final AtomicLong connected = new AtomicLong();
   private final ConcurrentHashMap<Integer, Counter> statuses = new ConcurrentHashMap<>();
   private final DistributionSummary envelopeBytes;
 
-  /** Registers every meter; {@code queueDepth} is read when scraped. */
-  public ServerMetrics(LongSupplier queueDepth) {
+  /** Registers every meter; {@code queueDepth} and {@code droppedTotal} are read when scraped. */
+  public ServerMetrics(LongSupplier queueDepth, LongSupplier droppedTotal) {
     accepted =
         Counter.builder("sotto.messages.accepted")
             .description("envelopes durably stored for delivery")
@@ -36,10 +35,10 @@ public final class ServerMetrics {
         Counter.builder("sotto.messages.delivered")
             .description("envelopes acknowledged by their destination device")
             .register(registry);
-    dropped =
-        Counter.builder("sotto.messages.dropped")
-            .description("envelopes dropped because a queue was full or too old")
-            .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "sotto.messages.dropped", droppedTotal, LongSupplier::getAsLong)
+        .description("envelopes dropped because a queue was full or too old")
+        .register(registry);
     deliveryLatency =
         Timer.builder("sotto.delivery.latency")
             .description("from durable commit to the destination device's ack")
@@ -74,11 +73,6 @@ public final class ServerMetrics {
   public void delivered(long latencyMs) {
     delivered.increment();
     deliveryLatency.record(Duration.ofMillis(Math.max(0, latencyMs)));
-  }
-
-  /** {@code n} envelopes were dropped from queues. */
-  public void dropped(long n) {
-    dropped.increment(n);
   }
 
   /** A delivery WebSocket opened (+1) or closed (-1). */

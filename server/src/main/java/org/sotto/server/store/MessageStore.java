@@ -43,6 +43,12 @@ public interface MessageStore {
    */
   int expire(long cutoffMs);
 
+  /**
+   * Envelopes dropped (queue full or too old) since this store was opened: the dropped-messages
+   * counter.
+   */
+  long droppedTotal();
+
   /** Envelopes queued for all devices (the queue-depth gauge). */
   long depth();
 }

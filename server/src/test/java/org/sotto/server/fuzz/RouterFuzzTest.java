@@ -24,7 +24,7 @@ import org.sotto.server.metrics.ServerMetrics;
 class RouterFuzzTest {
   private static final class Holder {
     static final List<Route> ROUTES = FuzzServer.routes();
-    static final Router ROUTER = new Router(ROUTES, null, new ServerMetrics(() -> 0));
+    static final Router ROUTER = new Router(ROUTES, null, new ServerMetrics(() -> 0, () -> 0));
     static final List<Pattern> PATTERNS = ROUTES.stream().map(r -> regex(r.pattern())).toList();
   }
 

@@ -26,6 +26,12 @@ class QueueLimitsIntegrationTest {
       for (int i = 0; i < 5; i++) {
         sendOk(client, alice, "m" + i, bob);
       }
+      // Counted when dropped, before the device is told.
+      assertTrue(
+          client
+              .call("GET", "/metrics", null, null)
+              .text()
+              .contains("sotto_messages_dropped_total 2.0"));
       try (TestSocket s = TestSocket.delivery(server.uri(), bob)) {
         ServerFrame first = s.next();
         assertTrue(first.hasDropped(), first.getFrameCase().toString());
@@ -65,6 +71,11 @@ class QueueLimitsIntegrationTest {
         assertEquals(2, first.getDropped().getCount());
         assertEquals(List.of(), s.untilQueueEmpty());
       }
+      assertTrue(
+          client
+              .call("GET", "/metrics", null, null)
+              .text()
+              .contains("sotto_messages_dropped_total 2.0"));
     }
   }
 }

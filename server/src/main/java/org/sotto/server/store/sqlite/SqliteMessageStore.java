@@ -47,6 +47,7 @@ public final class SqliteMessageStore implements MessageStore {
 
   private final SqliteDatabase db;
   private final AtomicLong depth;
+  private final AtomicLong droppedTotal = new AtomicLong();
 
   private record Inserted(List<QueuedEnvelope> envelopes, long dropped) {}
 
@@ -71,6 +72,7 @@ public final class SqliteMessageStore implements MessageStore {
         .thenApply(
             r -> {
               depth.addAndGet(r.envelopes().size() - r.dropped());
+              droppedTotal.addAndGet(r.dropped());
               return r.envelopes();
             });
   }
@@ -275,11 +277,17 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public long droppedTotal() {
+    return droppedTotal.get();
+  }
+
+  @Override
   public int expire(long cutoffMs) {
     int total = 0;
     while (true) {
       Expired batch = db.write(c -> expireBatch(c, cutoffMs));
       depth.set(batch.depth());
+      droppedTotal.addAndGet(batch.deleted());
       total += batch.deleted();
       if (batch.deleted() < EXPIRE_BATCH) {
         return total;
