@@ -24,6 +24,7 @@ public final class ServerMetrics {
   private final AtomicLong connected = new AtomicLong();
   private final ConcurrentHashMap<Integer, Counter> statuses = new ConcurrentHashMap<>();
   private final DistributionSummary envelopeBytes;
+  private final LongSupplier droppedTotal;
 
   /** Registers every meter; {@code queueDepth} and {@code droppedTotal} are read when scraped. */
   public ServerMetrics(LongSupplier queueDepth, LongSupplier droppedTotal) {
@@ -35,8 +36,11 @@ public final class ServerMetrics {
         Counter.builder("sotto.messages.delivered")
             .description("envelopes acknowledged by their destination device")
             .register(registry);
+    this.droppedTotal = droppedTotal;
+    // Micrometer holds function counters' state weakly: pass this object, which the registry's
+    // owner keeps.
     io.micrometer.core.instrument.FunctionCounter.builder(
-            "sotto.messages.dropped", droppedTotal, LongSupplier::getAsLong)
+            "sotto.messages.dropped", this, m -> m.droppedTotal.getAsLong())
         .description("envelopes dropped because a queue was full or too old")
         .register(registry);
     deliveryLatency =

@@ -27,11 +27,10 @@ class QueueLimitsIntegrationTest {
         sendOk(client, alice, "m" + i, bob);
       }
       // Counted when dropped, before the device is told.
+      String before = client.call("GET", "/metrics", null, null).text();
       assertTrue(
-          client
-              .call("GET", "/metrics", null, null)
-              .text()
-              .contains("sotto_messages_dropped_total 2.0"));
+          before.contains("sotto_messages_dropped_total 2.0"),
+          before.lines().filter(l -> l.contains("dropped")).toList().toString());
       try (TestSocket s = TestSocket.delivery(server.uri(), bob)) {
         ServerFrame first = s.next();
         assertTrue(first.hasDropped(), first.getFrameCase().toString());
