@@ -123,6 +123,23 @@ public final class Call {
     }
   }
 
+  /**
+   * Reads and discards what is left of a request body (at most {@link #MAX_DRAIN_BYTES}) before an
+   * error reply, so the client is not reset before it reads it. A body that was read already yields
+   * end-of-stream at once.
+   */
+  static void drainUnread(Request request) {
+    long declared = request.getLength();
+    if (declared == 0 || declared > MAX_DRAIN_BYTES) {
+      return;
+    }
+    try (InputStream in = Content.Source.asInputStream(request)) {
+      drain(in, declared < 0 ? MAX_DRAIN_BYTES : declared);
+    } catch (IOException | RuntimeException e) {
+      // The connection is broken or the body unreadable: nothing left to protect.
+    }
+  }
+
   private static void drain(InputStream in, long declared) throws IOException {
     if (declared <= MAX_DRAIN_BYTES) {
       long left = MAX_DRAIN_BYTES;

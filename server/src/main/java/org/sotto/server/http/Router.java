@@ -56,6 +56,7 @@ public final class Router extends Handler.Abstract {
       status = dispatch(request, response, callback);
     } catch (ApiException e) {
       status = e.status();
+      Call.drainUnread(request);
       writeError(response, callback, e);
     } catch (StoreException e) {
       log.error("storage failure: {}", e.getMessage(), e.getCause());
