@@ -245,9 +245,18 @@ class AttachmentRoutesIntegrationTest {
     for (String method : new String[] {"GET", "HEAD", "PATCH"}) {
       Map<String, String> h = new HashMap<>(auth());
       h.put("Upload-Offset", "0");
-      var r =
-          client.raw(
-              method, "/v1/attachments/" + id, method.equals("PATCH") ? new byte[3] : null, h);
+      TestClient.Result r;
+      try {
+        r =
+            client.raw(
+                method, "/v1/attachments/" + id, method.equals("PATCH") ? new byte[3] : null, h);
+      } catch (java.io.UncheckedIOException e) {
+        // Jetty refuses a NUL in the path while parsing the request line, answers 400 and closes;
+        // with a request body still unread the close can reset the connection before the client
+        // reads that 400. Nothing reached a handler either way (checked below).
+        assertTrue(id.contains("%00"), method + " " + id + ": " + e);
+        continue;
+      }
       assertTrue(r.status() >= 400 && r.status() < 500, method + " " + id + " -> " + r.status());
     }
     assertEquals(dbSize, Files.size(server.dataDir().resolve("sotto.db")));
