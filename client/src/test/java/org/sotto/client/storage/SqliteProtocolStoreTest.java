@@ -316,8 +316,8 @@ class SqliteProtocolStoreTest {
         Statement st = c.createStatement()) {
       int changed =
           st.executeUpdate(
-          "UPDATE sessions SET record_enc = (SELECT record_enc FROM sessions WHERE device_id = 1)"
-              + " WHERE device_id = 2");
+              "UPDATE sessions SET record_enc = (SELECT record_enc FROM sessions WHERE device_id = 1)"
+                  + " WHERE device_id = 2");
       assertEquals(1, changed);
     }
     alice.local = LocalStore.open(folder, "alice", null, rng);
