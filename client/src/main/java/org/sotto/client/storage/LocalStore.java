@@ -37,7 +37,7 @@ import org.sqlite.SQLiteConfig;
  * before any file is touched; a damaged, truncated, mismatched or missing file gives {@link
  * CorruptStoreException}.
  *
- * <p>Thread-safe: one connection, used under a lock; {@link #transaction} runs several operations
+ * <p>Thread-safe: one connection, used under a lock; {@link #atomically} runs several operations
  * atomically and may nest (inner calls join the outer transaction).
  */
 public final class LocalStore implements AutoCloseable {
@@ -269,11 +269,37 @@ public final class LocalStore implements AutoCloseable {
     return cipher;
   }
 
+  /** An action run atomically by {@link #atomically}. */
+  @FunctionalInterface
+  public interface Action<T, E extends Exception> {
+    /** Runs inside the transaction; store calls made meanwhile on this thread join it. */
+    T run() throws E, StorageException;
+  }
+
+  /**
+   * Runs {@code action} in one transaction: every store call it makes on this thread (protocol
+   * store, history, contacts) commits together when it returns, or not at all if it throws. This is
+   * how a received message is decrypted, its session advanced and the message stored as one step,
+   * before the server is told to delete it. Other threads wait meanwhile; nested calls join.
+   */
+  public <T, E extends Exception> T atomically(Action<T, E> action) throws E, StorageException {
+    Objects.requireNonNull(action, "action");
+    return inTransaction(action);
+  }
+
   /**
    * Runs {@code work} in a transaction: committed when the outermost call returns, rolled back if
    * it throws. Nested calls on the same thread join the outer transaction.
    */
   <T> T transaction(Work<T> work) throws StorageException {
+    try {
+      return inTransaction(() -> work.run(connection));
+    } catch (SQLException e) {
+      throw mapSql(e, "local store operation failed");
+    }
+  }
+
+  private <T, E extends Exception> T inTransaction(Action<T, E> action) throws E, StorageException {
     lock.lock();
     try {
       ensureOpen();
@@ -281,14 +307,16 @@ public final class LocalStore implements AutoCloseable {
       boolean outermost = depth == 1;
       boolean ok = false;
       try {
-        T result = work.run(connection);
+        T result = action.run();
         if (outermost) {
-          connection.commit();
+          try {
+            connection.commit();
+          } catch (SQLException e) {
+            throw mapSql(e, "commit failed");
+          }
         }
         ok = true;
         return result;
-      } catch (SQLException e) {
-        throw mapSql(e, "local store operation failed");
       } finally {
         depth--;
         if (outermost && !ok) {

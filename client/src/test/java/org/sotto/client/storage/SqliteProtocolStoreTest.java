@@ -327,4 +327,56 @@ class SqliteProtocolStoreTest {
         assertThrows(UncheckedStorageException.class, () -> alice.store.loadSession(two));
     assertInstanceOf(CorruptStoreException.class, e.getCause());
   }
+
+  @Test
+  void atomically_decryptAndStoreThenFailure_rollsBackEverything() throws Exception {
+    alice = new Party("alice");
+    bob = new Party("bob");
+    new SessionBuilder(alice.store, bob.address).process(bob.bundle(3), NOW, rng);
+    CiphertextMessage first = alice.encrypt(bob, "hello");
+    UUID guid = UUID.randomUUID();
+    Instant t = NOW;
+
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                bob.local.atomically(
+                    () -> {
+                      String text = bob.decrypt(alice, first);
+                      bob.local
+                          .history()
+                          .add(
+                              new StoredMessage(
+                                  guid,
+                                  "alice",
+                                  "alice",
+                                  1,
+                                  t,
+                                  t,
+                                  text.getBytes(StandardCharsets.UTF_8)));
+                      throw new IllegalStateException("ack failed");
+                    }));
+    assertEquals("ack failed", e.getMessage());
+    assertNull(bob.store.loadSession(alice.address), "session not committed");
+    assertTrue(bob.store.containsPreKey(3), "prekey not consumed");
+    assertFalse(bob.local.history().hasSeen(guid), "message not stored");
+
+    String text =
+        bob.local.atomically(
+            () -> {
+              String plain = bob.decrypt(alice, first);
+              bob.local
+                  .history()
+                  .add(
+                      new StoredMessage(
+                          guid, "alice", "alice", 1, t, t, plain.getBytes(StandardCharsets.UTF_8)));
+              return plain;
+            });
+    assertEquals("hello", text);
+    bob.reopen();
+    assertTrue(bob.store.containsSession(alice.address));
+    assertFalse(bob.store.containsPreKey(3));
+    assertTrue(bob.local.history().hasSeen(guid));
+  }
 }
