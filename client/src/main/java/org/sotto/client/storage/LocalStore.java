@@ -53,6 +53,9 @@ public final class LocalStore implements AutoCloseable {
   /** The key file's suffix after the account name. */
   public static final String KEY_SUFFIX = ".key";
 
+  /** The lock file's suffix after the account name (held while the store is open). */
+  public static final String LOCK_SUFFIX = ".lock";
+
   /**
    * Account names become file names: letters, digits, dot, dash and underscore only, starting with
    * a letter or digit, so a name can never point outside the folder or hide as a dot file.
@@ -74,6 +77,7 @@ public final class LocalStore implements AutoCloseable {
 
   private final Path databaseFile;
   private final Path keyFile;
+  private final StoreLock storeLock;
   private final Connection connection;
   private final FieldCipher cipher;
   private final SecretBytes dataKey;
@@ -85,11 +89,13 @@ public final class LocalStore implements AutoCloseable {
   private LocalStore(
       Path databaseFile,
       Path keyFile,
+      StoreLock storeLock,
       Connection connection,
       SecretBytes dataKey,
       SecureRandom rng) {
     this.databaseFile = databaseFile;
     this.keyFile = keyFile;
+    this.storeLock = storeLock;
     this.connection = connection;
     this.dataKey = dataKey;
     this.cipher = new FieldCipher(dataKey, rng);
@@ -120,7 +126,9 @@ public final class LocalStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StorageException("cannot create the store folder", e);
     }
+    StoreLock storeLock = StoreLock.acquire(folder.resolve(account + LOCK_SUFFIX));
     if (Files.exists(db) || Files.exists(key)) {
+      storeLock.close();
       throw new StorageException("a local store for this account exists already");
     }
     byte[] raw = new byte[FieldCipher.KEY_LENGTH];
@@ -135,7 +143,7 @@ public final class LocalStore implements AutoCloseable {
       createdDb = true;
       connection = connect(db);
       Migrations.apply(connection);
-      LocalStore store = new LocalStore(db, key, connection, dataKey, rng);
+      LocalStore store = new LocalStore(db, key, storeLock, connection, dataKey, rng);
       try (PreparedStatement ps =
           connection.prepareStatement("INSERT INTO meta (name, value_enc) VALUES (?, ?)")) {
         ps.setString(1, "key_check");
@@ -154,6 +162,7 @@ public final class LocalStore implements AutoCloseable {
       if (!done) {
         closeQuietly(connection);
         dataKey.destroy();
+        storeLock.close();
       }
       if (!done && createdDb) {
         deleteQuietly(db);
@@ -169,6 +178,7 @@ public final class LocalStore implements AutoCloseable {
    * @param passphrase the store's passphrase, or null if it has none
    * @throws WrongPassphraseException the passphrase does not fit; nothing was changed
    * @throws CorruptStoreException a file is damaged, truncated, missing or from another store
+   * @throws StoreLockedException the store is open already (another process or object)
    * @throws StorageException no store exists, or an I/O error
    */
   public static LocalStore open(Path folder, String account, char[] passphrase, SecureRandom rng)
@@ -191,13 +201,20 @@ public final class LocalStore implements AutoCloseable {
     // Unwrap the key first: a wrong passphrase must fail before SQLite touches any file.
     SecretBytes dataKey = KeyFile.read(key, passphrase);
     checkSqliteHeader(db);
+    StoreLock storeLock;
+    try {
+      storeLock = StoreLock.acquire(folder.resolve(account + LOCK_SUFFIX));
+    } catch (StorageException e) {
+      dataKey.destroy();
+      throw e;
+    }
     Connection connection = null;
     boolean done = false;
     try {
       connection = connect(db);
       quickCheck(connection);
       Migrations.apply(connection);
-      LocalStore store = new LocalStore(db, key, connection, dataKey, rng);
+      LocalStore store = new LocalStore(db, key, storeLock, connection, dataKey, rng);
       store.checkKey();
       connection.commit();
       for (Path p : new Path[] {db, key, wal(db), shm(db)}) {
@@ -213,6 +230,7 @@ public final class LocalStore implements AutoCloseable {
       if (!done) {
         closeQuietly(connection);
         dataKey.destroy();
+        storeLock.close();
       }
     }
   }
@@ -344,9 +362,13 @@ public final class LocalStore implements AutoCloseable {
       }
       closed = true;
       dataKey.destroy();
-      connection.close();
-    } catch (SQLException e) {
-      throw mapSql(e, "closing the local store failed");
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw mapSql(e, "closing the local store failed");
+      } finally {
+        storeLock.close();
+      }
     } finally {
       lock.unlock();
     }

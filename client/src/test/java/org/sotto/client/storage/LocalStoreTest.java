@@ -267,6 +267,26 @@ class LocalStoreTest {
     }
   }
 
+  @Test
+  void open_whileOpen_throwsStoreLockedUntilClosed() throws Exception {
+    populated(null);
+    try (LocalStore first = LocalStore.open(folder(), ACCOUNT, null, rng)) {
+      assertThrows(StoreLockedException.class, () -> LocalStore.open(folder(), ACCOUNT, null, rng));
+      assertThrows(
+          StoreLockedException.class, () -> LocalStore.create(folder(), ACCOUNT, null, rng));
+      assertFalse(first.history().hasSeen(UUID.randomUUID()), "the first one still works");
+    }
+    try (LocalStore again = LocalStore.open(folder(), ACCOUNT, null, rng)) {
+      again.close();
+      again.close(); // a second close must not release a lock taken by someone else meanwhile
+      try (LocalStore third = LocalStore.open(folder(), ACCOUNT, null, rng)) {
+        again.close();
+        assertThrows(
+            StoreLockedException.class, () -> LocalStore.open(folder(), ACCOUNT, null, rng));
+      }
+    }
+  }
+
   private static String perms(Path p) throws java.io.IOException {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
   }
