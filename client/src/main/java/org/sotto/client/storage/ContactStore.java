@@ -1,0 +1,158 @@
+package org.sotto.client.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The account's contacts: handle (in the clear, for lookups), profile name and unidentified access
+ * key (encrypted, bound to the contact and the column). Thread-safe.
+ */
+public final class ContactStore {
+  private static final String TABLE = "contacts";
+
+  private final LocalStore store;
+
+  ContactStore(LocalStore store) {
+    this.store = Objects.requireNonNull(store, "store");
+  }
+
+  /** Stores {@code contact}, replacing what was known about that account. */
+  public void put(Contact contact) throws StorageException {
+    Objects.requireNonNull(contact, "contact");
+    String id = contact.accountId().toString();
+    FieldCipher cipher = store.cipher();
+    byte[] name =
+        contact
+            .profileName()
+            .map(
+                n ->
+                    cipher.encrypt(n.getBytes(StandardCharsets.UTF_8), row("profile_name_enc", id)))
+            .orElse(null);
+    byte[] uak = null;
+    if (contact.unidentifiedAccessKey().isPresent()) {
+      byte[] raw = contact.unidentifiedAccessKey().get().bytes();
+      uak = cipher.encrypt(raw, row("uak_enc", id));
+      Arrays.fill(raw, (byte) 0);
+    }
+    byte[] uakEnc = uak;
+    store.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
+                  INSERT INTO contacts (account_id, handle, profile_name_enc, uak_enc)
+                  VALUES (?, ?, ?, ?)
+                  ON CONFLICT (account_id) DO UPDATE SET handle = excluded.handle,
+                    profile_name_enc = excluded.profile_name_enc, uak_enc = excluded.uak_enc
+                  """)) {
+            ps.setString(1, id);
+            ps.setString(2, contact.handle().orElse(null));
+            ps.setBytes(3, name);
+            ps.setBytes(4, uakEnc);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** The contact with this account id, if known. */
+  public Optional<Contact> get(UUID accountId) throws StorageException {
+    Objects.requireNonNull(accountId, "accountId");
+    return one("account_id", accountId.toString());
+  }
+
+  /** The contact with this handle, if known. */
+  public Optional<Contact> byHandle(String handle) throws StorageException {
+    Objects.requireNonNull(handle, "handle");
+    return one("handle", handle);
+  }
+
+  /** Every contact, ordered by account id. */
+  public List<Contact> all() throws StorageException {
+    return store.transaction(
+        c -> {
+          List<Contact> out = new ArrayList<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT account_id, handle, profile_name_enc, uak_enc FROM contacts"
+                          + " ORDER BY account_id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(read(rs));
+            }
+          }
+          return out;
+        });
+  }
+
+  /** Forgets a contact; returns whether it was known. */
+  public boolean remove(UUID accountId) throws StorageException {
+    Objects.requireNonNull(accountId, "accountId");
+    return store.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM contacts WHERE account_id = ?")) {
+            ps.setString(1, accountId.toString());
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  private Optional<Contact> one(String column, String value) throws StorageException {
+    // column is one of this class's constants, never caller input.
+    return store.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT account_id, handle, profile_name_enc, uak_enc FROM contacts WHERE "
+                      + column
+                      + " = ?")) {
+            ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  private Contact read(ResultSet rs) throws SQLException, StorageException {
+    String id = rs.getString(1);
+    String handle = rs.getString(2);
+    byte[] nameEnc = rs.getBytes(3);
+    byte[] uakEnc = rs.getBytes(4);
+    FieldCipher cipher = store.cipher();
+    Optional<String> name = Optional.empty();
+    if (nameEnc != null) {
+      name =
+          Optional.of(
+              new String(
+                  cipher.decrypt(nameEnc, row("profile_name_enc", id), TABLE),
+                  StandardCharsets.UTF_8));
+    }
+    Optional<SecretBytes> uak = Optional.empty();
+    if (uakEnc != null) {
+      byte[] raw = cipher.decrypt(uakEnc, row("uak_enc", id), TABLE);
+      uak = Optional.of(SecretBytes.copyOf(raw));
+      Arrays.fill(raw, (byte) 0);
+    }
+    UUID accountId;
+    try {
+      accountId = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptStoreException("a stored contact id does not parse");
+    }
+    return new Contact(accountId, Optional.ofNullable(handle), name, uak);
+  }
+
+  private static byte[] row(String column, String accountId) {
+    return FieldCipher.rowId(TABLE, column, accountId);
+  }
+}

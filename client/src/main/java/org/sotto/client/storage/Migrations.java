@@ -1,0 +1,84 @@
+package org.sotto.client.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Versioned schema migrations for the client store. Migration {@code n} is the resource {@code
+ * V<n>.sql} next to this class; the applied version is SQLite's {@code user_version}. Each
+ * migration runs in one transaction with its version bump. Never edit a released migration: add the
+ * next one. Stateless; thread-safe.
+ */
+final class Migrations {
+  /** Every migration, in order; the last one is the current schema version. */
+  static final List<Integer> VERSIONS = List.of(1);
+
+  private Migrations() {}
+
+  static int latest() {
+    return VERSIONS.get(VERSIONS.size() - 1);
+  }
+
+  /**
+   * Applies every migration newer than the database's version; refuses a database from a newer
+   * build. The connection must not be in auto-commit mode.
+   */
+  static void apply(Connection connection) throws SQLException, StorageException {
+    int current = version(connection);
+    if (current > latest()) {
+      throw new StorageException(
+          "store schema version " + current + " is newer than this client (" + latest() + ")");
+    }
+    for (int v : VERSIONS) {
+      if (v <= current) {
+        continue;
+      }
+      try (Statement st = connection.createStatement()) {
+        for (String sql : statements(v)) {
+          st.execute(sql);
+        }
+        st.execute("PRAGMA user_version = " + v);
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+    }
+  }
+
+  static int version(Connection connection) throws SQLException {
+    try (Statement st = connection.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
+  private static List<String> statements(int version) {
+    String name = "V" + version + ".sql";
+    try (InputStream in = Migrations.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing migration " + name);
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      StringBuilder sql = new StringBuilder();
+      for (String line : text.split("\n")) {
+        if (!line.strip().startsWith("--")) {
+          sql.append(line).append('\n');
+        }
+      }
+      return Arrays.stream(sql.toString().split(";"))
+          .map(String::strip)
+          .filter(s -> !s.isEmpty())
+          .toList();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read migration " + name, e);
+    }
+  }
+}
