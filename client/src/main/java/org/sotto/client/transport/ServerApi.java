@@ -82,6 +82,12 @@ public final class ServerApi {
    */
   public static final int MAX_UPLOAD_RETRIES = 3;
 
+  /**
+   * Wait before resuming a failed part, times the number of failures in a row: gives the server
+   * time to notice the broken request and a flaky network time to recover.
+   */
+  public static final Duration UPLOAD_RETRY_DELAY = Duration.ofMillis(500);
+
   /** The resumable-upload offset header (tus style). */
   static final String UPLOAD_OFFSET = "Upload-Offset";
 
@@ -418,15 +424,25 @@ public final class ServerApi {
         offset = appendAttachment(id, file, offset, part);
         failures = 0;
       } catch (ServerUnreachableException | HttpStatusException e) {
-        if (e instanceof HttpStatusException s && s.status() < 500 && s.status() != 409) {
-          throw e; // not transient (409: offset mismatch, resynchronise below)
-        }
-        if (++failures > MAX_UPLOAD_RETRIES) {
+        if (!resumable(e) || ++failures > MAX_UPLOAD_RETRIES) {
           throw e;
         }
+        // The server may still be finishing the broken request (409 upload_in_progress).
+        Thread.sleep(UPLOAD_RETRY_DELAY.toMillis() * failures);
         offset = attachmentOffset(id);
       }
     }
+  }
+
+  /**
+   * Whether a failed part is worth resuming: the connection broke, the server failed, the body
+   * broke off, or the offsets disagree (409, resynchronised by HEAD). Other refusals are final.
+   */
+  private static boolean resumable(TransportException e) {
+    if (e instanceof HttpStatusException s) {
+      return s.status() >= 500 || s.status() == 409 || s.code().equals("upload_interrupted");
+    }
+    return true;
   }
 
   /**

@@ -167,4 +167,31 @@ class DeliveryConnectionIntegrationTest {
       }
     }
   }
+
+  @Test
+  void malformedFrame_isDroppedWithoutCrash_andConnectionReopens() throws Exception {
+    byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x41, 0x42};
+    byte[] queueEmpty =
+        org.sotto.api.proto.ServerFrame.newBuilder()
+            .setQueueEmpty(org.sotto.api.proto.QueueEmpty.getDefaultInstance())
+            .build()
+            .toByteArray();
+    try (FakeWebSocketServer fake =
+        new FakeWebSocketServer(List.of(List.of(garbage), List.of(queueEmpty)))) {
+      DeviceCredentials creds =
+          new DeviceCredentials(
+              new org.sotto.api.Address(
+                  org.sotto.api.AccountId.random(), org.sotto.api.DeviceId.PRIMARY),
+              "z".repeat(40));
+      RecordingListener l = new RecordingListener();
+
+      try (DeliveryConnection c = DeliveryConnection.open(ServerApi.create(fake.uri()), creds, l)) {
+        assertInstanceOf(ConnectedEvent.class, l.next());
+        assertEquals("malformed server frame", l.next(DisconnectedEvent.class).reason());
+        assertInstanceOf(ConnectedEvent.class, l.next());
+        assertInstanceOf(QueueEmptyEvent.class, l.next());
+        assertEquals(2, fake.connections());
+      }
+    }
+  }
 }

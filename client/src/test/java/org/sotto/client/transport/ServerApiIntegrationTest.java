@@ -317,6 +317,23 @@ class ServerApiIntegrationTest {
   }
 
   @Test
+  void uploadAttachment_connectionCutMidBody_resumesAndCompletes() throws Exception {
+    Device alice = Fixtures.register(api, null);
+    byte[] data = randomBytes(400_000);
+    Path file = Files.write(temp.resolve("cut.bin"), data);
+
+    String id;
+    try (CuttingProxy proxy = new CuttingProxy(server.uri(), 150_000)) {
+      id = ServerApi.create(proxy.uri()).as(alice.credentials()).uploadAttachment(file);
+      assertTrue(proxy.didCut());
+    }
+
+    Path down = temp.resolve("cut-down.bin");
+    alice.api().downloadAttachment(id, down);
+    assertArrayEquals(data, Files.readAllBytes(down));
+  }
+
+  @Test
   void config_andSenderCertificate() throws Exception {
     Device alice = Fixtures.register(api, null);
 
