@@ -37,7 +37,9 @@ import org.sotto.api.proto.ServerFrame;
  * by kind (never its contents) and the connection is closed and re-opened after the backoff.
  *
  * <p>Listener methods are called one at a time, in the order the frames arrived, on an internal
- * thread; a slow listener slows the stream (the next frame is read only after it returns).
+ * thread; a slow listener slows the stream (the next frame is read only after it returns). Calling
+ * {@link #close()} from inside a listener method works but waits the full {@link #CLOSE_TIMEOUT}
+ * (the server's answer cannot be delivered while the listener is busy); hand it to another thread.
  * Thread-safe: {@link #ack} and {@link #close} may be called from any thread.
  */
 public final class DeliveryConnection implements AutoCloseable {

@@ -20,8 +20,11 @@ public final class ProofOfWorkSolver {
 
   private ProofOfWorkSolver() {}
 
-  /** A proof for {@code challenge}; about 2^bits hashes. */
-  public static ProofOfWork solve(PowChallenge challenge) {
+  /** Nonces tried between checks for interruption: cheap, and a few milliseconds of work. */
+  static final int INTERRUPT_CHECK_MASK = 0xFFFF;
+
+  /** A proof for {@code challenge}; about 2^bits hashes. Stops when the thread is interrupted. */
+  public static ProofOfWork solve(PowChallenge challenge) throws InterruptedException {
     int bits = challenge.bits();
     if (bits < 0 || bits > MAX_BITS) {
       throw new IllegalArgumentException("proof-of-work bits must be 0.." + MAX_BITS);
@@ -30,6 +33,9 @@ public final class ProofOfWorkSolver {
     MessageDigest sha = sha256();
     ByteBuffer nonceBytes = ByteBuffer.allocate(Long.BYTES);
     for (long nonce = 0; ; nonce++) {
+      if ((nonce & INTERRUPT_CHECK_MASK) == 0 && Thread.interrupted()) {
+        throw new InterruptedException("proof-of-work interrupted");
+      }
       sha.update(c);
       nonceBytes.clear();
       sha.update(nonceBytes.putLong(nonce).array());

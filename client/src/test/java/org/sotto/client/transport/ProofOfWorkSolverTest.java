@@ -15,7 +15,7 @@ class ProofOfWorkSolverTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Test
-  void solve_atSeveralDifficulties_satisfiesServerCheck() {
+  void solve_atSeveralDifficulties_satisfiesServerCheck() throws Exception {
     for (int bits : new int[] {0, 1, 7, 8, 9, 12, 16}) {
       byte[] challenge = new byte[16];
       RANDOM.nextBytes(challenge);
@@ -33,6 +33,17 @@ class ProofOfWorkSolverTest {
     assertTrue(ProofOfWorkSolver.leadingZeroBits(new byte[] {0, 0x0f}, 12));
     assertFalse(ProofOfWorkSolver.leadingZeroBits(new byte[] {0, 0x1f}, 12));
     assertFalse(ProofOfWorkSolver.leadingZeroBits(new byte[] {1, 0}, 8));
+  }
+
+  @Test
+  void solve_onInterruptedThread_stopsWithInterruptedException() {
+    Thread.currentThread().interrupt();
+
+    assertThrows(
+        InterruptedException.class,
+        () -> ProofOfWorkSolver.solve(new PowChallenge(new byte[16], 32, 0)));
+
+    assertFalse(Thread.currentThread().isInterrupted());
   }
 
   @Test
