@@ -36,11 +36,13 @@ import org.sotto.api.proto.ServerFrame;
  * it, when the device is removed, or when the credentials are refused. A malformed frame is logged
  * by kind (never its contents) and the connection is closed and re-opened after the backoff.
  *
- * <p>Listener methods are called one at a time, in the order the frames arrived, on an internal
- * thread; a slow listener slows the stream (the next frame is read only after it returns). Calling
- * {@link #close()} from inside a listener method works but waits the full {@link #CLOSE_TIMEOUT}
- * (the server's answer cannot be delivered while the listener is busy); hand it to another thread.
- * Thread-safe: {@link #ack} and {@link #close} may be called from any thread.
+ * <p>The frame callbacks ({@code onEnvelope}, {@code onQueueEmpty}, {@code onDropped}) are called
+ * one at a time, in the order the frames arrived, on an internal thread; a slow listener slows the
+ * stream (the next frame is read only after it returns), and while it is busy the connection is not
+ * declared dead for lack of pongs. Connection-state callbacks may come from another internal
+ * thread. Calling {@link #close()} from inside a listener method works but waits the full {@link
+ * #CLOSE_TIMEOUT} (the server's answer cannot be delivered while the listener is busy); hand it to
+ * another thread. Thread-safe: {@link #ack} and {@link #close} may be called from any thread.
  */
 public final class DeliveryConnection implements AutoCloseable {
   /** The delivery socket's path on the server. */
@@ -141,6 +143,9 @@ public final class DeliveryConnection implements AutoCloseable {
   private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
 
   private volatile long lastInboundNanos;
+
+  /** A frame callback is running: no pong can be read meanwhile, so silence proves nothing. */
+  private volatile boolean inListener;
 
   private DeliveryConnection(
       URI uri, HttpClient http, DeviceCredentials credentials, Listener listener) {
@@ -338,7 +343,7 @@ public final class DeliveryConnection implements AutoCloseable {
     if (ws == null) {
       return;
     }
-    if (System.nanoTime() - lastInboundNanos > DEAD_AFTER.toNanos()) {
+    if (!inListener && System.nanoTime() - lastInboundNanos > DEAD_AFTER.toNanos()) {
       ws.abort();
       dropped(gen, "no answer to pings");
       return;
@@ -436,6 +441,7 @@ public final class DeliveryConnection implements AutoCloseable {
 
     /** Hands {@code frame} to the listener; false if it broke the protocol. */
     private boolean dispatch(WebSocket ws, ServerFrame frame) {
+      inListener = true;
       try {
         switch (frame.getFrameCase()) {
           case ENVELOPE -> listener.onEnvelope(frame.getEnvelope());
@@ -451,6 +457,9 @@ public final class DeliveryConnection implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         listenerFailed(e);
+      } finally {
+        lastInboundNanos = System.nanoTime();
+        inListener = false;
       }
       return true;
     }

@@ -50,8 +50,10 @@ import org.sotto.api.dto.StaleDevices;
  * A typed client for the server's HTTP API: JSON over HTTP/1.1 with keep-alive (the JDK client
  * pools connections). It moves ciphertext and public keys only; the SDK above owns every private
  * key. Calls that act as a device need {@link #as(DeviceCredentials)}; the others work on the plain
- * instance. Every failure is a {@link TransportException}. Immutable and thread-safe; instances
- * made by {@link #as} share one connection pool.
+ * instance. Every failure is a {@link TransportException}; an unreadable local file is an {@link
+ * java.io.UncheckedIOException} (a local file that fails while a transfer streams surfaces as the
+ * transfer's {@link ServerUnreachableException}, since the JDK client reports both as one I/O
+ * error). Immutable and thread-safe; instances made by {@link #as} share one connection pool.
  */
 public final class ServerApi {
   /** Connecting longer than this means the server is down or unreachable from here. */
@@ -505,7 +507,10 @@ public final class ServerApi {
               if (status == 206 && from > 0) {
                 return mapToObject(
                     HttpResponse.BodySubscribers.ofFile(
-                        target, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
+                        target,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND));
               }
               if (status == 200) {
                 // Whole resource (no range asked, or the range was ignored): start over.

@@ -132,6 +132,24 @@ class ServerApiIntegrationTest {
   }
 
   @Test
+  void lookupHandle_beyondRateLimit_throws429WithRetryAfter() throws Exception {
+    Device alice = Fixtures.register(api, null);
+    HttpStatusException limited = null;
+    for (int i = 0; i < 100 && limited == null; i++) {
+      try {
+        alice.api().lookupHandle("nobody_here");
+      } catch (HttpStatusException e) {
+        limited = e;
+      }
+    }
+
+    assertNotNull(limited, "no 429 within 100 lookups");
+    assertEquals(429, limited.status());
+    assertEquals("rate_limited", limited.code());
+    assertTrue(limited.retryAfter().isPresent());
+  }
+
+  @Test
   void keys_countFetchOneAndAllUpload() throws Exception {
     Device bob = Fixtures.register(api, null);
     Device bob2 = Fixtures.link(bob);
