@@ -1,16 +1,11 @@
 package org.sotto.client.transport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -21,7 +16,6 @@ import org.sotto.api.AccountId;
 import org.sotto.api.ApiChecks;
 import org.sotto.api.DeviceId;
 import org.sotto.api.dto.AccountInfo;
-import org.sotto.api.dto.AttachmentCreateRequest;
 import org.sotto.api.dto.AttachmentCreated;
 import org.sotto.api.dto.DeviceInfo;
 import org.sotto.api.dto.DeviceKeys;
@@ -90,26 +84,18 @@ public final class ServerApi {
    */
   public static final Duration UPLOAD_RETRY_DELAY = Duration.ofMillis(500);
 
-  /** The resumable-upload offset header (tus style). */
-  static final String UPLOAD_OFFSET = "Upload-Offset";
-
   /** The header a sealed-sender send carries instead of credentials. */
   static final String UNIDENTIFIED_ACCESS_KEY = "Unidentified-Access-Key";
-
-  /** Attachment ids as the server issues them; anything else is refused before a request. */
-  private static final Pattern ATTACHMENT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   /** Provisioning addresses are base64url; refused otherwise before a request. */
   private static final Pattern PROVISIONING_ADDRESS = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
-  private final URI base;
-  private final HttpClient http;
-  private final DeviceCredentials credentials;
+  private final Exchange exchange;
+  private final AttachmentTransfers attachments;
 
   private ServerApi(URI base, HttpClient http, DeviceCredentials credentials) {
-    this.base = base;
-    this.http = http;
-    this.credentials = credentials;
+    this.exchange = new Exchange(base, http, credentials);
+    this.attachments = new AttachmentTransfers(exchange);
   }
 
   /** A client for the server at {@code base} (http:// or https://) with its own connection pool. */
@@ -133,24 +119,26 @@ public final class ServerApi {
 
   /** This client acting as the device {@code credentials} name (same connection pool). */
   public ServerApi as(DeviceCredentials credentials) {
-    return new ServerApi(base, http, Objects.requireNonNull(credentials, "credentials"));
+    return new ServerApi(
+        exchange.base, exchange.http, Objects.requireNonNull(credentials, "credentials"));
   }
 
   /** The server's base URL. */
   public URI server() {
-    return base;
+    return exchange.base;
   }
 
   /** The HTTP client (to open sockets over the same pool). */
   public HttpClient httpClient() {
-    return http;
+    return exchange.http;
   }
 
   // ---- accounts ----
 
   /** A fresh registration challenge (its {@code bits} is 0 when the server wants no proof). */
   public PowChallenge registrationChallenge() throws TransportException, InterruptedException {
-    return json("registrationChallenge", "POST", "/v1/registration/challenge", null, false)
+    return exchange
+        .json("registrationChallenge", "POST", "/v1/registration/challenge", null, false)
         .as(PowChallenge.class);
   }
 
@@ -171,27 +159,29 @@ public final class ServerApi {
   /** Registers with a request as given (proof already solved, or none needed). */
   public RegisterResponse register(RegisterRequest request)
       throws TransportException, InterruptedException {
-    return json("register", "POST", "/v1/accounts", request, false).as(RegisterResponse.class);
+    return exchange
+        .json("register", "POST", "/v1/accounts", request, false)
+        .as(RegisterResponse.class);
   }
 
   /** The calling device's account id, device id and handle. */
   public AccountInfo accountInfo() throws TransportException, InterruptedException {
-    return json("accountInfo", "GET", "/v1/accounts/me", null, true).as(AccountInfo.class);
+    return exchange.json("accountInfo", "GET", "/v1/accounts/me", null, true).as(AccountInfo.class);
   }
 
   /** Deletes the caller's account and all its data on the server. */
   public void deleteAccount() throws TransportException, InterruptedException {
-    json("deleteAccount", "DELETE", "/v1/accounts/me", null, true);
+    exchange.json("deleteAccount", "DELETE", "/v1/accounts/me", null, true);
   }
 
   /** Sets or changes the caller's handle; {@code HttpStatusException} 409 "handle_taken". */
   public void setHandle(String handle) throws TransportException, InterruptedException {
-    json("setHandle", "PUT", "/v1/accounts/me/handle", new HandleRequest(handle), true);
+    exchange.json("setHandle", "PUT", "/v1/accounts/me/handle", new HandleRequest(handle), true);
   }
 
   /** Removes the caller's handle. */
   public void clearHandle() throws TransportException, InterruptedException {
-    json("clearHandle", "DELETE", "/v1/accounts/me/handle", null, true);
+    exchange.json("clearHandle", "DELETE", "/v1/accounts/me/handle", null, true);
   }
 
   /** The account owning {@code handle}; empty if nobody does. */
@@ -200,7 +190,8 @@ public final class ServerApi {
     String h = ApiChecks.handle(ApiChecks.required(handle, "handle"), "handle");
     try {
       return Optional.of(
-          json("lookupHandle", "GET", "/v1/accounts/handle/" + h, null, true)
+          exchange
+              .json("lookupHandle", "GET", "/v1/accounts/handle/" + h, null, true)
               .as(HandleLookupResponse.class)
               .accountId());
     } catch (HttpStatusException e) {
@@ -215,25 +206,27 @@ public final class ServerApi {
 
   /** Uploads one-time prekeys and/or replaces the signed and last-resort prekeys. */
   public void uploadKeys(KeyUploadRequest request) throws TransportException, InterruptedException {
-    json("uploadKeys", "PUT", "/v1/keys", request, true);
+    exchange.json("uploadKeys", "PUT", "/v1/keys", request, true);
   }
 
   /** How many one-time prekeys the server still holds for the calling device. */
   public PreKeyCount preKeyCount() throws TransportException, InterruptedException {
-    return json("preKeyCount", "GET", "/v1/keys/count", null, true).as(PreKeyCount.class);
+    return exchange.json("preKeyCount", "GET", "/v1/keys/count", null, true).as(PreKeyCount.class);
   }
 
   /** The prekey bundle of one device (consumes one of its one-time prekeys). */
   public KeyBundleResponse keyBundle(AccountId account, DeviceId device)
       throws TransportException, InterruptedException {
-    return json("keyBundle", "GET", "/v1/keys/" + account + "/" + device, null, true)
+    return exchange
+        .json("keyBundle", "GET", "/v1/keys/" + account + "/" + device, null, true)
         .as(KeyBundleResponse.class);
   }
 
   /** The prekey bundles of every device of {@code account}. */
   public KeyBundleResponse keyBundles(AccountId account)
       throws TransportException, InterruptedException {
-    return json("keyBundles", "GET", "/v1/keys/" + account + "/*", null, true)
+    return exchange
+        .json("keyBundles", "GET", "/v1/keys/" + account + "/*", null, true)
         .as(KeyBundleResponse.class);
   }
 
@@ -241,7 +234,8 @@ public final class ServerApi {
 
   /** The device ids of the caller's account. */
   public List<DeviceId> devices() throws TransportException, InterruptedException {
-    DeviceList list = json("devices", "GET", "/v1/devices", null, true).as(DeviceList.class);
+    DeviceList list =
+        exchange.json("devices", "GET", "/v1/devices", null, true).as(DeviceList.class);
     try {
       return list.devices().stream().map(DeviceInfo::deviceId).map(DeviceId::new).toList();
     } catch (IllegalArgumentException | NullPointerException e) {
@@ -251,19 +245,21 @@ public final class ServerApi {
 
   /** Removes a device of the caller's account (not device 1). */
   public void removeDevice(DeviceId device) throws TransportException, InterruptedException {
-    json("removeDevice", "DELETE", "/v1/devices/" + device, null, true);
+    exchange.json("removeDevice", "DELETE", "/v1/devices/" + device, null, true);
   }
 
   /** A short-lived code that lets one new device join the caller's account. */
   public ProvisioningCode provisioningCode() throws TransportException, InterruptedException {
-    return json("provisioningCode", "POST", "/v1/devices/provisioning/code", null, true)
+    return exchange
+        .json("provisioningCode", "POST", "/v1/devices/provisioning/code", null, true)
         .as(ProvisioningCode.class);
   }
 
   /** (New device) joins an account with a provisioning code; no credentials needed. */
   public RegisterResponse linkDevice(LinkDeviceRequest request)
       throws TransportException, InterruptedException {
-    return json("linkDevice", "POST", "/v1/devices/link", request, false)
+    return exchange
+        .json("linkDevice", "POST", "/v1/devices/link", request, false)
         .as(RegisterResponse.class);
   }
 
@@ -273,7 +269,7 @@ public final class ServerApi {
     if (address == null || !PROVISIONING_ADDRESS.matcher(address).matches()) {
       throw new IllegalArgumentException("address: not a provisioning address");
     }
-    json(
+    exchange.json(
         "sendProvisioningMessage",
         "PUT",
         "/v1/provisioning/" + address,
@@ -285,13 +281,15 @@ public final class ServerApi {
 
   /** Sets the caller's encrypted profile and unidentified-delivery token. */
   public void setProfile(ProfileRequest request) throws TransportException, InterruptedException {
-    json("setProfile", "PUT", "/v1/profile", request, true);
+    exchange.json("setProfile", "PUT", "/v1/profile", request, true);
   }
 
   /** An account's identity key and encrypted profile. */
   public ProfileResponse profile(AccountId account)
       throws TransportException, InterruptedException {
-    return json("profile", "GET", "/v1/profile/" + account, null, true).as(ProfileResponse.class);
+    return exchange
+        .json("profile", "GET", "/v1/profile/" + account, null, true)
+        .as(ProfileResponse.class);
   }
 
   // ---- messages ----
@@ -317,13 +315,14 @@ public final class ServerApi {
       throws TransportException, InterruptedException {
     Objects.requireNonNull(recipient, "recipient");
     HttpRequest.Builder b =
-        request("PUT", "/v1/messages/" + recipient, REQUEST_TIMEOUT, accessKey == null)
+        exchange
+            .request("PUT", "/v1/messages/" + recipient, REQUEST_TIMEOUT, accessKey == null)
             .header("Content-Type", "application/json");
     b.method("PUT", HttpRequest.BodyPublishers.ofByteArray(Http.write(request)));
     if (accessKey != null) {
       b.header(UNIDENTIFIED_ACCESS_KEY, accessKey);
     }
-    HttpResponse<byte[]> r = send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r = exchange.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
     switch (r.statusCode()) {
       case 200 -> {
         return new SendResult.Sent(
@@ -367,43 +366,27 @@ public final class ServerApi {
   /** Starts an upload of exactly {@code length} bytes of ciphertext. */
   public AttachmentCreated createAttachment(long length)
       throws TransportException, InterruptedException {
-    return json(
-            "createAttachment",
-            "POST",
-            "/v1/attachments",
-            new AttachmentCreateRequest(length),
-            true)
-        .as(AttachmentCreated.class);
+    return attachments.createAttachment(length);
   }
 
   /** How many bytes of attachment {@code id} the server has received (HEAD, Upload-Offset). */
   public long attachmentOffset(String id) throws TransportException, InterruptedException {
-    HttpRequest req =
-        request("HEAD", "/v1/attachments/" + attachmentId(id), REQUEST_TIMEOUT, true)
-            .method("HEAD", HttpRequest.BodyPublishers.noBody())
-            .build();
-    HttpResponse<byte[]> r = send(req, HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() != 200) {
-      throw Http.status("attachmentOffset", r, r.body());
-    }
-    return offsetHeader("attachmentOffset", r);
+    return attachments.attachmentOffset(id);
   }
 
   /**
    * Uploads {@code file} as a new attachment in parts of {@link #UPLOAD_PART_BYTES}; a failed part
-   * is resumed from the server's offset. Returns the attachment id.
+   * is resumed from the server's offset (at most {@link #MAX_UPLOAD_RETRIES} times in a row).
+   * Returns the attachment id.
    */
   public String uploadAttachment(Path file) throws TransportException, InterruptedException {
-    return uploadAttachment(file, UPLOAD_PART_BYTES);
+    return attachments.uploadAttachment(file);
   }
 
   /** Same with another part size (tests). */
   String uploadAttachment(Path file, long partBytes)
       throws TransportException, InterruptedException {
-    long length = size(file);
-    AttachmentCreated created = createAttachment(length);
-    resumeAttachment(created.id(), file, partBytes);
-    return created.id();
+    return attachments.uploadAttachment(file, partBytes);
   }
 
   /**
@@ -412,39 +395,7 @@ public final class ServerApi {
    */
   public void resumeAttachment(String id, Path file)
       throws TransportException, InterruptedException {
-    resumeAttachment(id, file, UPLOAD_PART_BYTES);
-  }
-
-  private void resumeAttachment(String id, Path file, long partBytes)
-      throws TransportException, InterruptedException {
-    long length = size(file);
-    long offset = attachmentOffset(id);
-    int failures = 0;
-    while (offset < length) {
-      long part = Math.min(partBytes, length - offset);
-      try {
-        offset = appendAttachment(id, file, offset, part);
-        failures = 0;
-      } catch (ServerUnreachableException | HttpStatusException e) {
-        if (!resumable(e) || ++failures > MAX_UPLOAD_RETRIES) {
-          throw e;
-        }
-        // The server may still be finishing the broken request (409 upload_in_progress).
-        Thread.sleep(UPLOAD_RETRY_DELAY.toMillis() * failures);
-        offset = attachmentOffset(id);
-      }
-    }
-  }
-
-  /**
-   * Whether a failed part is worth resuming: the connection broke, the server failed, the body
-   * broke off, or the offsets disagree (409, resynchronised by HEAD). Other refusals are final.
-   */
-  private static boolean resumable(TransportException e) {
-    if (e instanceof HttpStatusException s) {
-      return s.status() >= 500 || s.status() == 409 || s.code().equals("upload_interrupted");
-    }
-    return true;
+    attachments.resumeAttachment(id, file);
   }
 
   /**
@@ -453,24 +404,7 @@ public final class ServerApi {
    */
   public long appendAttachment(String id, Path file, long offset, long count)
       throws TransportException, InterruptedException {
-    if (offset < 0 || count <= 0 || offset + count > size(file)) {
-      throw new IllegalArgumentException("the part must lie within the file");
-    }
-    HttpRequest req =
-        request("PATCH", "/v1/attachments/" + attachmentId(id), TRANSFER_TIMEOUT, true)
-            .header("Content-Type", "application/offset+octet-stream")
-            .header(UPLOAD_OFFSET, Long.toString(offset))
-            .method(
-                "PATCH",
-                HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, offset, count)),
-                    count))
-            .build();
-    HttpResponse<byte[]> r = send(req, HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() != 204 && r.statusCode() != 200) {
-      throw Http.status("appendAttachment", r, r.body());
-    }
-    return offsetHeader("appendAttachment", r);
+    return attachments.appendAttachment(id, file, offset, count);
   }
 
   /**
@@ -481,8 +415,7 @@ public final class ServerApi {
    */
   public long downloadAttachment(String id, Path target)
       throws TransportException, InterruptedException {
-    long have = Files.exists(target) ? size(target) : 0;
-    return downloadAttachment(id, target, have);
+    return attachments.downloadAttachment(id, target);
   }
 
   /**
@@ -491,178 +424,31 @@ public final class ServerApi {
    */
   public long downloadAttachment(String id, Path target, long from)
       throws TransportException, InterruptedException {
-    if (from < 0) {
-      throw new IllegalArgumentException("from must not be negative");
-    }
-    HttpRequest.Builder b =
-        request("GET", "/v1/attachments/" + attachmentId(id), TRANSFER_TIMEOUT, true).GET();
-    if (from > 0) {
-      b.header("Range", "bytes=" + from + "-");
-    }
-    HttpResponse<Object> r =
-        send(
-            b.build(),
-            info -> {
-              int status = info.statusCode();
-              if (status == 206 && from > 0) {
-                return mapToObject(
-                    HttpResponse.BodySubscribers.ofFile(
-                        target,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE,
-                        StandardOpenOption.APPEND));
-              }
-              if (status == 200) {
-                // Whole resource (no range asked, or the range was ignored): start over.
-                return mapToObject(
-                    HttpResponse.BodySubscribers.ofFile(
-                        target,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING));
-              }
-              return mapToObject(HttpResponse.BodySubscribers.ofByteArray());
-            });
-    if (r.statusCode() == 206 && from > 0) {
-      String range = r.headers().firstValue("Content-Range").orElse("");
-      if (!range.startsWith("bytes " + from + "-")) {
-        throw new ProtocolViolationException(
-            "downloadAttachment: the server sent another range than asked", null);
-      }
-    } else if (r.statusCode() != 200) {
-      throw Http.status("downloadAttachment", r, r.body() instanceof byte[] bytes ? bytes : null);
-    }
-    return size(target);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static HttpResponse.BodySubscriber<Object> mapToObject(HttpResponse.BodySubscriber<?> s) {
-    return HttpResponse.BodySubscribers.mapping(
-        (HttpResponse.BodySubscriber<Object>) s, value -> value);
+    return attachments.downloadAttachment(id, target, from);
   }
 
   // ---- server ----
 
   /** Public settings: sealed-sender trust root, registration mode, limits. */
   public ServerConfigResponse config() throws TransportException, InterruptedException {
-    return json("config", "GET", "/v1/config", null, false).as(ServerConfigResponse.class);
+    return exchange.json("config", "GET", "/v1/config", null, false).as(ServerConfigResponse.class);
   }
 
   /** A sealed-sender certificate for the calling device (serialized SenderCertificate). */
   public byte[] senderCertificate() throws TransportException, InterruptedException {
-    return json("senderCertificate", "GET", "/v1/certificate/delivery", null, true)
+    return exchange
+        .json("senderCertificate", "GET", "/v1/certificate/delivery", null, true)
         .as(SenderCertificateResponse.class)
         .certificate();
   }
 
   // ---- plumbing ----
 
-  /** A 2xx JSON body, read as a DTO on demand. */
-  private record Body(String operation, byte[] bytes) {
-    <T> T as(Class<T> type) throws ProtocolViolationException {
-      return Http.read(operation, bytes, type);
-    }
-  }
-
-  private Body json(String operation, String method, String path, Object body, boolean auth)
-      throws TransportException, InterruptedException {
-    HttpRequest.Builder b = request(method, path, REQUEST_TIMEOUT, auth);
-    if (body == null) {
-      b.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      b.header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(Http.write(body)));
-    }
-    HttpResponse<byte[]> r = send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() / 100 != 2) {
-      throw Http.status(operation, r, r.body());
-    }
-    return new Body(operation, r.body());
-  }
-
-  private HttpRequest.Builder request(String method, String path, Duration timeout, boolean auth) {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(Http.resolve(base, path))
-            .timeout(timeout)
-            .header("Accept", "application/json");
-    if (auth) {
-      if (credentials == null) {
-        throw new IllegalStateException(
-            method + " needs device credentials: use ServerApi.as(credentials)");
-      }
-      b.header("Authorization", credentials.authorization());
-    }
-    return b;
-  }
-
-  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
-      throws ServerUnreachableException, InterruptedException {
-    return Http.send(http, base, request, handler);
-  }
-
-  private static long offsetHeader(String operation, HttpResponse<?> r)
-      throws ProtocolViolationException {
-    String v = r.headers().firstValue(UPLOAD_OFFSET).orElse("");
-    if (!v.matches("\\d{1,18}")) {
-      throw new ProtocolViolationException(operation + ": no valid Upload-Offset header", null);
-    }
-    return Long.parseLong(v);
-  }
-
-  private static String attachmentId(String id) {
-    if (id == null || !ATTACHMENT_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException("id: not an attachment id");
-    }
-    return id;
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read the size of a local file", e);
-    }
-  }
-
-  private static InputStream slice(Path file, long offset, long count) {
-    try {
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-      ch.position(offset);
-      InputStream in = Channels.newInputStream(ch);
-      return new java.io.FilterInputStream(in) {
-        private long left = count;
-
-        @Override
-        public int read() throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int c = super.read();
-          if (c >= 0) {
-            left--;
-          }
-          return c;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int n = super.read(buf, off, (int) Math.min(len, left));
-          if (n > 0) {
-            left -= n;
-          }
-          return n;
-        }
-      };
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read a local file", e);
-    }
-  }
-
   @Override
   public String toString() {
-    return "ServerApi[" + base + (credentials == null ? "" : ", " + credentials) + "]";
+    return "ServerApi["
+        + exchange.base
+        + (exchange.credentials() == null ? "" : ", " + exchange.credentials())
+        + "]";
   }
 }
