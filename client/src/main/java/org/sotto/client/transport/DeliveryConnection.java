@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -137,7 +136,7 @@ public final class DeliveryConnection implements AutoCloseable {
   private WebSocket socket;
   private int generation;
   private boolean ended;
-  private Duration backoff = INITIAL_BACKOFF;
+  private final Backoff backoff = new Backoff(INITIAL_BACKOFF, MAX_BACKOFF);
   private final List<ByteString> pendingAcks = new ArrayList<>();
   private ScheduledFuture<?> ackFlush;
   private CompletableFuture<?> sends = CompletableFuture.completedFuture(null);
@@ -252,7 +251,7 @@ public final class DeliveryConnection implements AutoCloseable {
     http.newWebSocketBuilder()
         .header("Authorization", credentials.authorization())
         .connectTimeout(ServerApi.CONNECT_TIMEOUT)
-        .buildAsync(uri, new SocketListener(gen))
+        .buildAsync(uri, new DeliverySocketListener(this, gen))
         .whenComplete(
             (ws, failure) -> {
               if (failure != null) {
@@ -278,7 +277,7 @@ public final class DeliveryConnection implements AutoCloseable {
   }
 
   /** The socket of generation {@code gen} dropped: reconnect after the backoff. */
-  private void dropped(int gen, String reason) {
+  void dropped(int gen, String reason) {
     Duration delay;
     synchronized (this) {
       if (ended) {
@@ -289,13 +288,7 @@ public final class DeliveryConnection implements AutoCloseable {
         return;
       }
       socket = null;
-      // Full jitter on the upper half, so clients dropped together do not return together.
-      long ms = backoff.toMillis();
-      delay = Duration.ofMillis(ms / 2 + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
-      backoff =
-          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-              ? MAX_BACKOFF
-              : backoff.multipliedBy(2);
+      delay = backoff.next(ThreadLocalRandom.current());
       generation++; // late callbacks of the dropped socket are ignored from here on
       scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -392,118 +385,69 @@ public final class DeliveryConnection implements AutoCloseable {
         System.Logger.Level.WARNING, "delivery: listener threw {0}", e.getClass().getSimpleName());
   }
 
-  /** The JDK socket's callbacks for one connection attempt. */
-  private final class SocketListener implements WebSocket.Listener {
-    private final int gen;
-    private final ServerFrames frames = new ServerFrames();
-
-    SocketListener(int gen) {
-      this.gen = gen;
+  /** The socket of generation {@code gen} opened; false if it is no longer wanted. */
+  boolean opened(int gen, WebSocket ws) {
+    synchronized (this) {
+      if (ended || gen != generation) {
+        return false;
+      }
+      socket = ws;
+      backoff.reset();
+      lastInboundNanos = System.nanoTime();
+      sendAcks(ws);
     }
+    log.log(System.Logger.Level.DEBUG, "delivery: connected");
+    try {
+      listener.onConnected();
+    } catch (RuntimeException e) {
+      listenerFailed(e);
+    }
+    return true;
+  }
 
-    @Override
-    public void onOpen(WebSocket ws) {
-      synchronized (DeliveryConnection.this) {
-        if (ended || gen != generation) {
-          ws.abort();
-          return;
+  /** Something (a frame, a ping, a pong) arrived: the connection is alive. */
+  void inbound() {
+    lastInboundNanos = System.nanoTime();
+  }
+
+  /** Hands a decoded {@code frame} to the listener; false if it does not belong on this socket. */
+  boolean deliver(ServerFrame frame) {
+    inListener = true;
+    try {
+      switch (frame.getFrameCase()) {
+        case ENVELOPE -> listener.onEnvelope(frame.getEnvelope());
+        case QUEUE_EMPTY -> listener.onQueueEmpty();
+        case DROPPED -> {
+          dropped.addAndGet(frame.getDropped().getCount());
+          listener.onDropped(frame.getDropped().getCount());
         }
-        socket = ws;
-        backoff = INITIAL_BACKOFF;
-        lastInboundNanos = System.nanoTime();
-        sendAcks(ws);
-      }
-      log.log(System.Logger.Level.DEBUG, "delivery: connected");
-      try {
-        listener.onConnected();
-      } catch (RuntimeException e) {
-        listenerFailed(e);
-      }
-      ws.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-      lastInboundNanos = System.nanoTime();
-      ServerFrame frame;
-      try {
-        frame = frames.add(data, last);
-      } catch (ProtocolViolationException e) {
-        violation(ws, e.getMessage());
-        return null;
-      }
-      if (frame != null && !dispatch(ws, frame)) {
-        return null;
-      }
-      ws.request(1);
-      return null;
-    }
-
-    /** Hands {@code frame} to the listener; false if it broke the protocol. */
-    private boolean dispatch(WebSocket ws, ServerFrame frame) {
-      inListener = true;
-      try {
-        switch (frame.getFrameCase()) {
-          case ENVELOPE -> listener.onEnvelope(frame.getEnvelope());
-          case QUEUE_EMPTY -> listener.onQueueEmpty();
-          case DROPPED -> {
-            dropped.addAndGet(frame.getDropped().getCount());
-            listener.onDropped(frame.getDropped().getCount());
-          }
-          default -> {
-            violation(ws, "unexpected " + frame.getFrameCase() + " frame on the delivery socket");
-            return false;
-          }
+        default -> {
+          return false;
         }
-      } catch (RuntimeException e) {
-        listenerFailed(e);
-      } finally {
-        lastInboundNanos = System.nanoTime();
-        inListener = false;
       }
-      return true;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      violation(ws, "text frame on the delivery socket");
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+    } catch (RuntimeException e) {
+      listenerFailed(e);
+    } finally {
       lastInboundNanos = System.nanoTime();
-      ws.request(1);
-      return null;
+      inListener = false;
     }
+    return true;
+  }
 
-    @Override
-    public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
-      lastInboundNanos = System.nanoTime();
-      ws.request(1);
-      return null;
+  /** The server closed socket {@code gen} with {@code code}. */
+  void closedByServer(int gen, int code) {
+    switch (code) {
+      case CLOSE_REPLACED -> end(gen, Ended.REPLACED);
+      case CLOSE_DEVICE_REMOVED -> end(gen, Ended.DEVICE_REMOVED);
+      default -> dropped(gen, "closed by the server with code " + code);
     }
+  }
 
-    @Override
-    public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-      switch (statusCode) {
-        case CLOSE_REPLACED -> end(gen, Ended.REPLACED);
-        case CLOSE_DEVICE_REMOVED -> end(gen, Ended.DEVICE_REMOVED);
-        default -> dropped(gen, "closed by the server with code " + statusCode);
-      }
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket ws, Throwable error) {
-      dropped(gen, "connection failed (" + error.getClass().getSimpleName() + ")");
-    }
-
-    private void violation(WebSocket ws, String what) {
-      log.log(System.Logger.Level.WARNING, "delivery: {0}; closing the connection", what);
-      ws.sendClose(CLOSE_PROTOCOL_ERROR, "protocol error");
-      ws.abort();
-      dropped(gen, what);
-    }
+  /** The server broke the protocol on socket {@code gen}: log the kind, close, reconnect. */
+  void violation(int gen, WebSocket ws, String what) {
+    log.log(System.Logger.Level.WARNING, "delivery: {0}; closing the connection", what);
+    ws.sendClose(CLOSE_PROTOCOL_ERROR, "protocol error");
+    ws.abort();
+    dropped(gen, what);
   }
 }
