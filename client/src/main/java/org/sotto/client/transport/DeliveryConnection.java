@@ -130,7 +130,7 @@ public final class DeliveryConnection implements AutoCloseable {
   private final Listener listener;
   private final ScheduledExecutorService scheduler;
   private final AtomicLong dropped = new AtomicLong();
-  private final CompletableFuture<Void> closedByServer = new CompletableFuture<>();
+  private final CompletableFuture<Void> closeAnswered = new CompletableFuture<>();
 
   // Guarded by this.
   private WebSocket socket;
@@ -228,7 +228,7 @@ public final class DeliveryConnection implements AutoCloseable {
     }
     if (ws != null) {
       try {
-        closedByServer.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        closeAnswered.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (Exception e) {
@@ -281,7 +281,7 @@ public final class DeliveryConnection implements AutoCloseable {
     Duration delay;
     synchronized (this) {
       if (ended) {
-        closedByServer.complete(null);
+        closeAnswered.complete(null);
         return;
       }
       if (gen != generation) {

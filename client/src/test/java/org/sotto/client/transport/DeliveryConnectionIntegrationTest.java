@@ -15,9 +15,11 @@ import org.sotto.api.proto.Envelope;
 import org.sotto.client.transport.Fixtures.Device;
 import org.sotto.client.transport.RecordingListener.ConnectedEvent;
 import org.sotto.client.transport.RecordingListener.DisconnectedEvent;
+import org.sotto.client.transport.RecordingListener.DroppedEvent;
 import org.sotto.client.transport.RecordingListener.EnvelopeEvent;
 import org.sotto.client.transport.RecordingListener.QueueEmptyEvent;
 import org.sotto.server.SottoServer;
+import org.sotto.server.messages.MessageLimits;
 import org.sotto.server.testing.TestServer;
 
 /** {@link DeliveryConnection} against a real in-process server. */
@@ -56,6 +58,31 @@ class DeliveryConnectionIntegrationTest {
       try (DeliveryConnection c = DeliveryConnection.open(api, bob.credentials(), second)) {
         assertInstanceOf(ConnectedEvent.class, second.next());
         assertInstanceOf(QueueEmptyEvent.class, second.next());
+      }
+    }
+  }
+
+  @Test
+  void open_afterQueueOverflow_reportsDroppedCountThenNewestEnvelopes() throws Exception {
+    MessageLimits limits =
+        new MessageLimits(3, MessageLimits.MAX_AGE, MessageLimits.JANITOR_PERIOD);
+    try (TestServer server = TestServer.start(limits)) {
+      ServerApi api = ServerApi.create(server.uri());
+      Device alice = Fixtures.register(api, null);
+      Device bob = Fixtures.register(api, null);
+      for (int i = 0; i < 5; i++) {
+        alice.api().send(bob.account(), Fixtures.textTo("m" + i, bob));
+      }
+
+      RecordingListener l = new RecordingListener();
+      try (DeliveryConnection c = DeliveryConnection.open(api, bob.credentials(), l)) {
+        assertEquals(2, assertInstanceOf(DroppedEvent.class, l.nextFrame()).count());
+        for (String expected : List.of("m2", "m3", "m4")) {
+          Envelope e = assertInstanceOf(EnvelopeEvent.class, l.nextFrame()).envelope();
+          assertEquals(expected, e.getContent().toString(StandardCharsets.UTF_8));
+        }
+        assertInstanceOf(QueueEmptyEvent.class, l.nextFrame());
+        assertEquals(2, c.droppedCount());
       }
     }
   }
