@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.sqlite.SQLiteConfig;
@@ -281,6 +282,52 @@ public final class LocalStore implements AutoCloseable {
   /** The contacts of this account. */
   public ContactStore contacts() {
     return new ContactStore(this);
+  }
+
+  /**
+   * A named value the SDK keeps about this account (encrypted, bound to its name), or empty. Names
+   * live in their own namespace, apart from the store's own entries such as the key check.
+   */
+  public Optional<byte[]> setting(String name) throws StorageException {
+    byte[] row = settingRow(name);
+    return transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT value_enc FROM meta WHERE name = ?")) {
+            ps.setString(1, "sdk." + name);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(cipher.decrypt(rs.getBytes(1), row, "meta"))
+                  : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /** Stores or replaces the named value (see {@link #setting}); joins an enclosing transaction. */
+  public void putSetting(String name, byte[] value) throws StorageException {
+    Objects.requireNonNull(value, "value");
+    byte[] row = settingRow(name);
+    transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO meta (name, value_enc) VALUES (?, ?)"
+                      + " ON CONFLICT (name) DO UPDATE SET value_enc = excluded.value_enc")) {
+            ps.setString(1, "sdk." + name);
+            ps.setBytes(2, cipher.encrypt(value, row));
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  private static byte[] settingRow(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("name: empty");
+    }
+    return FieldCipher.rowId("meta", "value_enc", "sdk." + name);
   }
 
   FieldCipher cipher() {

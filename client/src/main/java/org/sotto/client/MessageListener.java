@@ -1,0 +1,17 @@
+package org.sotto.client;
+
+/**
+ * Receives what {@link SottoClient#startReceiving} delivers. Callbacks come one at a time from the
+ * SDK's delivery thread, in the order the server delivers, each after the message was stored; a
+ * slow callback delays the next envelope.
+ */
+public interface MessageListener {
+  /** A new message, already stored in the history. */
+  void onMessage(IncomingMessage message);
+
+  /** An envelope that could not be read; the connection carries on. */
+  default void onError(ReceiveError error) {}
+
+  /** The server's stored queue has been delivered; what follows arrives live. */
+  default void onQueueEmpty() {}
+}

@@ -1,0 +1,145 @@
+package org.sotto.client.internal;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.sotto.api.AccountId;
+import org.sotto.api.dto.OutgoingMessage;
+import org.sotto.api.dto.SendMessagesRequest;
+import org.sotto.client.SottoException;
+import org.sotto.client.storage.SqliteProtocolStore;
+import org.sotto.client.transport.SendResult;
+import org.sotto.client.transport.ServerApi;
+import org.sotto.client.transport.TransportException;
+import org.sotto.protocol.NoSessionException;
+import org.sotto.protocol.ProtocolAddress;
+import org.sotto.protocol.SessionCipher;
+import org.sotto.protocol.UntrustedIdentityException;
+import org.sotto.protocol.message.CiphertextMessage;
+
+/**
+ * Encrypts one plaintext for every device of one account and sends it, repairing the device list
+ * when the server says it is wrong. Not thread-safe: the client calls it under its own lock.
+ */
+final class MessageSender {
+  /**
+   * Sends tried per account before giving up. Each server answer (409 mismatched devices, 410 stale
+   * devices) is repaired in one round, and both can occur once, so the third or fourth attempt
+   * normally succeeds; more means the device list keeps changing under us, and the caller should
+   * see an error rather than a loop.
+   */
+  static final int MAX_SEND_ATTEMPTS = 4;
+
+  /** Envelope type of a Double Ratchet message (the protocol calls it a whisper message). */
+  static final int TYPE_CIPHERTEXT = 1;
+
+  /** Envelope type of a session-starting prekey message. */
+  static final int TYPE_PREKEY = 3;
+
+  private final ServerApi api;
+  private final SqliteProtocolStore protocol;
+  private final Sessions sessions;
+  private final ProtocolAddress local;
+  private final Clock clock;
+  private final SecureRandom rng;
+
+  MessageSender(
+      ServerApi api,
+      SqliteProtocolStore protocol,
+      Sessions sessions,
+      ProtocolAddress local,
+      Clock clock,
+      SecureRandom rng) {
+    this.api = api;
+    this.protocol = protocol;
+    this.sessions = sessions;
+    this.local = local;
+    this.clock = clock;
+    this.rng = rng;
+  }
+
+  /**
+   * Sends {@code plaintext} to every device of {@code account} except this one. Sessions are
+   * started from fetched bundles where missing. Returns the number of devices it went to (0 when it
+   * is our own account and we have no other device).
+   *
+   * @throws UntrustedIdentityException a device's identity is not trusted; nothing was sent to this
+   *     account
+   */
+  int send(AccountId account, byte[] plaintext, long timestamp)
+      throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
+    int skip = account.toString().equals(local.name()) ? local.deviceId() : 0;
+    for (int attempt = 1; attempt <= MAX_SEND_ATTEMPTS; attempt++) {
+      List<Integer> devices = devices(account, skip);
+      if (devices.isEmpty()) {
+        sessions.startAll(api, account, skip);
+        devices = devices(account, skip);
+        if (devices.isEmpty()) {
+          if (skip != 0) {
+            return 0;
+          }
+          throw new SottoException("the recipient has no devices");
+        }
+      }
+      List<OutgoingMessage> messages = new ArrayList<>(devices.size());
+      for (int device : devices) {
+        messages.add(encrypt(account, device, plaintext));
+      }
+      SendResult result = api.send(account, new SendMessagesRequest(messages, timestamp));
+      switch (result) {
+        case SendResult.Sent sent -> {
+          return messages.size();
+        }
+        case SendResult.MismatchedDevices m -> {
+          for (int extra : m.extraDevices()) {
+            protocol.deleteSession(address(account, extra));
+          }
+          for (int missing : m.missingDevices()) {
+            sessions.startOne(api, account, missing);
+          }
+        }
+        case SendResult.StaleDevices s -> {
+          for (int stale : s.staleDevices()) {
+            protocol.deleteSession(address(account, stale));
+            sessions.startOne(api, account, stale);
+          }
+        }
+      }
+    }
+    throw new SottoException(
+        "the recipient's devices kept changing; gave up after " + MAX_SEND_ATTEMPTS + " attempts");
+  }
+
+  private List<Integer> devices(AccountId account, int skip) {
+    List<Integer> devices = new ArrayList<>(sessions.devicesWithSessions(account));
+    devices.remove(Integer.valueOf(skip));
+    return devices;
+  }
+
+  private OutgoingMessage encrypt(AccountId account, int device, byte[] plaintext)
+      throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
+    ProtocolAddress remote = address(account, device);
+    SessionCipher cipher = new SessionCipher(protocol, local, remote);
+    CiphertextMessage message;
+    try {
+      message = cipher.encrypt(plaintext, clock.instant(), rng);
+    } catch (NoSessionException e) {
+      // The session exists but cannot send (an unanswered one gone stale): start afresh.
+      protocol.deleteSession(remote);
+      sessions.startOne(api, account, device);
+      try {
+        message = cipher.encrypt(plaintext, clock.instant(), rng);
+      } catch (NoSessionException again) {
+        throw new SottoException("a new session cannot send", again);
+      }
+    }
+    int registrationId = protocol.loadSession(remote).currentState().remoteRegistrationId();
+    int type = message.type() == CiphertextMessage.PREKEY_TYPE ? TYPE_PREKEY : TYPE_CIPHERTEXT;
+    return new OutgoingMessage(type, device, registrationId, message.serialize());
+  }
+
+  private static ProtocolAddress address(AccountId account, int device) {
+    return new ProtocolAddress(account.toString(), device);
+  }
+}
