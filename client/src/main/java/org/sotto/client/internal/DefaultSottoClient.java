@@ -33,6 +33,7 @@ import org.sotto.client.storage.StorageException;
 import org.sotto.client.storage.StoredMessage;
 import org.sotto.client.storage.UncheckedStorageException;
 import org.sotto.client.transport.DeliveryConnection;
+import org.sotto.client.transport.HttpStatusException;
 import org.sotto.client.transport.ServerApi;
 import org.sotto.client.transport.TransportException;
 import org.sotto.protocol.IdentityKey;
@@ -54,6 +55,9 @@ public final class DefaultSottoClient implements SottoClient {
    * characters fit the server's 24..128-character rule.
    */
   static final int SECRET_BYTES = 24;
+
+  /** The server's answer when the account sent to no longer exists. */
+  private static final int HTTP_NOT_FOUND = 404;
 
   private static final System.Logger log = System.getLogger(DefaultSottoClient.class.getName());
 
@@ -202,7 +206,18 @@ public final class DefaultSottoClient implements SottoClient {
   public long send(String recipient, String text) throws SottoException, InterruptedException {
     lock.lock();
     try {
-      return sendLocked(recipients.resolve(recipient), recipient, text);
+      AccountId to = recipients.resolve(recipient);
+      try {
+        return sendLocked(to, recipient, text);
+      } catch (SottoException e) {
+        if (Recipients.isHandle(recipient)
+            && e.getCause() instanceof HttpStatusException h
+            && h.status() == HTTP_NOT_FOUND) {
+          // The remembered account is gone: ask who has the handle now (and check its identity).
+          return sendLocked(recipients.refresh(recipient), recipient, text);
+        }
+        throw e;
+      }
     } finally {
       lock.unlock();
     }
@@ -450,7 +465,7 @@ public final class DefaultSottoClient implements SottoClient {
 
   @Override
   public String safetyNumber(String recipient) throws SottoException, InterruptedException {
-    AccountId id = recipients.lookup(recipient);
+    AccountId id = recipients.known(recipient);
     IdentityKey theirs = Sessions.identity(Errors.transport(() -> api.profile(id)).identityKey());
     IdentityKey ours = protocol.getIdentityKeyPair().identityKey();
     return new NumericFingerprintGenerator(NumericFingerprintGenerator.ITERATIONS)

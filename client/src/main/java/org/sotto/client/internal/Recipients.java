@@ -33,12 +33,30 @@ final class Recipients {
     this.api = api;
   }
 
-  /** The account to send to; remembers the handle's account (trust on first use). */
+  /**
+   * The account to send to: the one remembered for the handle, else the server's answer (handle
+   * lookups are rate-limited by the server, so they are not repeated for every message).
+   */
   AccountId resolve(String recipient) throws SottoException, InterruptedException {
     Optional<AccountId> direct = accountId(recipient);
     if (direct.isPresent()) {
       return direct.get();
     }
+    String handle = handle(recipient);
+    Optional<Contact> known = Errors.storage(() -> store.contacts().byHandle(handle));
+    return known.isPresent() ? new AccountId(known.get().accountId()) : refresh(recipient);
+  }
+
+  /** Whether {@code recipient} is a handle (not an account id). */
+  static boolean isHandle(String recipient) {
+    return accountId(recipient).isEmpty();
+  }
+
+  /**
+   * Asks the server which account has the handle now and remembers it (trust on first use); when it
+   * moved to another account with another identity key, throws instead.
+   */
+  AccountId refresh(String recipient) throws SottoException, InterruptedException {
     String handle = handle(recipient);
     AccountId now = serverLookup(recipient, handle);
     Optional<Contact> known = Errors.storage(() -> store.contacts().byHandle(handle));
@@ -72,12 +90,6 @@ final class Recipients {
       remember(handle, now, known);
     }
     return now;
-  }
-
-  /** The handle's current account on the server, without remembering anything. */
-  AccountId lookup(String recipient) throws SottoException, InterruptedException {
-    Optional<AccountId> direct = accountId(recipient);
-    return direct.isPresent() ? direct.get() : serverLookup(recipient, handle(recipient));
   }
 
   /** The account a handle had when we last used it (for history), else the server's. */
