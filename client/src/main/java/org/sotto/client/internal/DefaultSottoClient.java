@@ -59,6 +59,13 @@ public final class DefaultSottoClient implements SottoClient {
   /** The server's answer when the account sent to no longer exists. */
   private static final int HTTP_NOT_FOUND = 404;
 
+  /**
+   * How long the list of this account's own devices is trusted before asked again. Asking on every
+   * send would cost a request per message; a device linked meanwhile misses copies of our sent
+   * messages for at most this long.
+   */
+  static final Duration OWN_DEVICES_TTL = Duration.ofMinutes(5);
+
   private static final System.Logger log = System.getLogger(DefaultSottoClient.class.getName());
 
   private final LocalStore store;
@@ -77,6 +84,7 @@ public final class DefaultSottoClient implements SottoClient {
   // Guarded by lock.
   private long lastTimestamp;
   private Boolean haveOtherDevices;
+  private java.time.Instant ownDevicesCheckedAt;
 
   // Guarded by this.
   private DeliveryConnection receiving;
@@ -274,11 +282,13 @@ public final class DefaultSottoClient implements SottoClient {
     return timestamp;
   }
 
-  /** Whether this account has devices besides this one (asked once per client). */
+  /** Whether this account has devices besides this one (asked every {@link #OWN_DEVICES_TTL}). */
   private boolean haveOtherDevices() throws SottoException, InterruptedException {
-    if (haveOtherDevices == null) {
+    java.time.Instant now = clock.instant();
+    if (haveOtherDevices == null || ownDevicesCheckedAt.plus(OWN_DEVICES_TTL).isBefore(now)) {
       List<DeviceId> devices = Errors.transport(api::devices);
       haveOtherDevices = devices.stream().anyMatch(d -> d.value() != deviceId());
+      ownDevicesCheckedAt = now;
     }
     return haveOtherDevices;
   }
@@ -505,6 +515,10 @@ public final class DefaultSottoClient implements SottoClient {
 
   ServerApi api() {
     return api;
+  }
+
+  List<Integer> sessionsForTest(AccountId account) {
+    return sessions.devicesWithSessions(account);
   }
 
   AccountRecord account() {
