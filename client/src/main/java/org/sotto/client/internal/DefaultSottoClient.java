@@ -349,10 +349,17 @@ public final class DefaultSottoClient implements SottoClient {
     Receiver r = new Receiver(collect);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
     r.connection.complete(c);
+    boolean emptied;
     try {
-      empty.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      emptied = empty.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } finally {
       c.close();
+    }
+    if (!emptied && r.ended != null && r.ended != DeliveryConnection.Ended.CLOSED) {
+      throw new SottoException("the server ended the connection: " + r.ended);
+    }
+    if (!emptied && !r.connected) {
+      throw new SottoException("could not connect to " + api.server() + " within " + timeout);
     }
     synchronized (out) {
       return List.copyOf(out);
@@ -390,6 +397,8 @@ public final class DefaultSottoClient implements SottoClient {
     final java.util.concurrent.CompletableFuture<DeliveryConnection> connection =
         new java.util.concurrent.CompletableFuture<>();
     private final MessageListener listener;
+    volatile boolean connected;
+    volatile DeliveryConnection.Ended ended;
 
     Receiver(MessageListener listener) {
       this.listener = listener;
@@ -405,6 +414,19 @@ public final class DefaultSottoClient implements SottoClient {
         case EnvelopeProcessor.Stored s -> listener.onMessage(s.message());
         case EnvelopeProcessor.Failed f -> listener.onError(f.error());
         case EnvelopeProcessor.Duplicate d -> {}
+      }
+    }
+
+    @Override
+    public void onConnected() {
+      connected = true;
+    }
+
+    @Override
+    public void onEnded(DeliveryConnection.Ended why) {
+      ended = why;
+      if (why != DeliveryConnection.Ended.CLOSED) {
+        log.log(System.Logger.Level.WARNING, "delivery connection ended: {0}", why);
       }
     }
 

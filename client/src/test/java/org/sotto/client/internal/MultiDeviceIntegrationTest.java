@@ -143,4 +143,27 @@ class MultiDeviceIntegrationTest {
         texts(bob.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, null)));
     assertEquals(List.of(DeviceId.PRIMARY.value()), alice.sessionsForTest(bob.accountId()));
   }
+
+  @Test
+  void send_afterRecipientDeviceReplaced_rebuildsSessionAndNewDeviceReceives() throws Exception {
+    DefaultSottoClient alice = register("alice");
+    DefaultSottoClient bob = register("bob");
+    DefaultSottoClient old = link(bob, "bobold");
+    alice.send(bob.accountId(), "to the old one");
+    assertEquals(
+        List.of("to the old one"), texts(old.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, null)));
+
+    bob.api().removeDevice(new DeviceId(old.deviceId()));
+    DefaultSottoClient replacement = link(bob, "bobnew");
+    alice.send(bob.accountId(), "to the new one");
+
+    assertEquals(
+        List.of("to the new one"),
+        texts(replacement.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, null)));
+    assertEquals(
+        List.of("to the old one", "to the new one"),
+        texts(bob.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, null)));
+    // The server reuses the freed device id, so Alice's send met 410 (stale registration id).
+    assertEquals(old.deviceId(), replacement.deviceId());
+  }
 }

@@ -294,4 +294,26 @@ class SottoClientIntegrationTest {
     assertEquals(List.of(), bob.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, errors));
     assertTrue(errors.errors.isEmpty());
   }
+
+  @Test
+  void receiveUntilQueueEmpty_deviceRemovedOrUnregistered_throws() throws Exception {
+    DefaultSottoClient bob = register(handle("bob"));
+    bob.unregister();
+    assertThrows(
+        org.sotto.client.SottoException.class,
+        () -> bob.receiveUntilQueueEmpty(Duration.ofSeconds(5), null));
+  }
+
+  @Test
+  void send_unknownHandle_throwsUnknownRecipientWithoutTheHandleInTheMessage() throws Exception {
+    DefaultSottoClient alice = register(handle("alice"));
+    org.sotto.client.UnknownRecipientException e =
+        assertThrows(
+            org.sotto.client.UnknownRecipientException.class,
+            () -> alice.send("nobody.here", "hello?"));
+    assertEquals("nobody.here", e.recipient());
+    assertTrue(!e.getMessage().contains("nobody"));
+    assertThrows(
+        org.sotto.client.UnknownRecipientException.class, () -> alice.send("Not A Handle!", "x"));
+  }
 }
