@@ -2,13 +2,11 @@ package org.sotto.client.internal;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -16,10 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sotto.api.AccountId;
 import org.sotto.api.DeviceId;
-import org.sotto.api.dto.DeviceBundle;
-import org.sotto.api.dto.DeviceKeys;
-import org.sotto.api.dto.KeyBundleResponse;
-import org.sotto.api.dto.RegisterResponse;
 import org.sotto.api.proto.Envelope;
 import org.sotto.client.HistoryEntry;
 import org.sotto.client.IncomingMessage;
@@ -36,12 +30,7 @@ import org.sotto.client.transport.DeliveryConnection;
 import org.sotto.client.transport.HttpStatusException;
 import org.sotto.client.transport.ServerApi;
 import org.sotto.client.transport.TransportException;
-import org.sotto.protocol.IdentityKey;
-import org.sotto.protocol.IdentityKeyPair;
 import org.sotto.protocol.ProtocolAddress;
-import org.sotto.protocol.fingerprint.NumericFingerprintGenerator;
-import org.sotto.protocol.state.SessionRecord;
-import org.sotto.protocol.util.KeyHelper;
 
 /**
  * The SDK's implementation of {@link SottoClient}: wires the local store, the transport and the
@@ -79,6 +68,7 @@ public final class DefaultSottoClient implements SottoClient {
   private final MessageSender sender;
   private final EnvelopeProcessor processor;
   private final Recipients recipients;
+  private final Identities identities;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Guarded by lock.
@@ -89,7 +79,7 @@ public final class DefaultSottoClient implements SottoClient {
   // Guarded by this.
   private DeliveryConnection receiving;
 
-  private DefaultSottoClient(
+  DefaultSottoClient(
       LocalStore store,
       SqliteProtocolStore protocol,
       AccountRecord account,
@@ -107,6 +97,7 @@ public final class DefaultSottoClient implements SottoClient {
     this.sender = new MessageSender(api, protocol, sessions, local, clock, rng);
     this.processor = new EnvelopeProcessor(store, protocol, local, clock, rng);
     this.recipients = new Recipients(store, protocol, api);
+    this.identities = new Identities(store, protocol, api, sessions, local);
   }
 
   /** See {@link SottoClient#register}. */
@@ -121,49 +112,7 @@ public final class DefaultSottoClient implements SottoClient {
   static DefaultSottoClient register(
       URI server, String handle, Path storeDir, char[] passphrase, Clock clock, SecureRandom rng)
       throws SottoException, InterruptedException {
-    Objects.requireNonNull(server, "server");
-    LocalStore store = Errors.storage(() -> LocalStore.create(storeDir, handle, passphrase, rng));
-    boolean done = false;
-    try {
-      IdentityKeyPair identity = IdentityKeyPair.generate(rng);
-      SqliteProtocolStore protocol =
-          Errors.storage(
-              () ->
-                  SqliteProtocolStore.create(
-                      store, identity, KeyHelper.generateRegistrationId(rng)));
-      DeviceKeys keys =
-          Errors.storage(() -> new PreKeys(store, protocol, clock, rng).initialKeys());
-      byte[] s = new byte[SECRET_BYTES];
-      rng.nextBytes(s);
-      String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(s);
-      ServerApi anonymous = ServerApi.create(server);
-      RegisterResponse r =
-          Errors.transport(
-              () ->
-                  anonymous.register(
-                      handle, identity.identityKey().serialize(), secret, keys, null));
-      AccountRecord account =
-          new AccountRecord(
-              anonymous.server().toString(),
-              r.accountId().toString(),
-              r.deviceId(),
-              secret,
-              handle);
-      Errors.storage(
-          () -> {
-            account.save(store);
-            return null;
-          });
-      DefaultSottoClient client =
-          new DefaultSottoClient(
-              store, protocol, account, anonymous.as(account.credentials()), clock, rng);
-      done = true;
-      return client;
-    } finally {
-      if (!done) {
-        discard(store, storeDir, handle);
-      }
-    }
+    return Registration.register(server, handle, storeDir, passphrase, clock, rng);
   }
 
   /** See {@link SottoClient#open}. */
@@ -176,28 +125,7 @@ public final class DefaultSottoClient implements SottoClient {
   static DefaultSottoClient open(
       Path storeDir, String name, char[] passphrase, Clock clock, SecureRandom rng)
       throws SottoException {
-    LocalStore store = Errors.storage(() -> LocalStore.open(storeDir, name, passphrase, rng));
-    boolean done = false;
-    try {
-      SqliteProtocolStore protocol =
-          Errors.storage(
-              () ->
-                  SqliteProtocolStore.load(store)
-                      .orElseThrow(() -> new StorageException("the local store has no identity")));
-      AccountRecord account = Errors.storage(() -> AccountRecord.load(store));
-      ServerApi api = ServerApi.create(URI.create(account.server())).as(account.credentials());
-      DefaultSottoClient client = new DefaultSottoClient(store, protocol, account, api, clock, rng);
-      done = true;
-      return client;
-    } finally {
-      if (!done) {
-        try {
-          store.close();
-        } catch (StorageException ignored) {
-          // Already failing with the more useful error.
-        }
-      }
-    }
+    return Registration.open(storeDir, name, passphrase, clock, rng);
   }
 
   @Override
@@ -299,7 +227,7 @@ public final class DefaultSottoClient implements SottoClient {
   public void startReceiving(MessageListener listener) {
     Objects.requireNonNull(listener, "listener");
     stopReceiving();
-    Receiver r = new Receiver(listener);
+    DeliveryBridge r = new DeliveryBridge(listener, this::process, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
     r.connection.complete(c);
     synchronized (this) {
@@ -346,7 +274,7 @@ public final class DefaultSottoClient implements SottoClient {
             empty.countDown();
           }
         };
-    Receiver r = new Receiver(collect);
+    DeliveryBridge r = new DeliveryBridge(collect, this::process, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
     r.connection.complete(c);
     boolean emptied;
@@ -392,51 +320,6 @@ public final class DefaultSottoClient implements SottoClient {
     }
   }
 
-  /** Bridges the delivery socket to the processor, acks and the SDK listener. */
-  private final class Receiver implements DeliveryConnection.Listener {
-    final java.util.concurrent.CompletableFuture<DeliveryConnection> connection =
-        new java.util.concurrent.CompletableFuture<>();
-    private final MessageListener listener;
-    volatile boolean connected;
-    volatile DeliveryConnection.Ended ended;
-
-    Receiver(MessageListener listener) {
-      this.listener = listener;
-    }
-
-    @Override
-    public void onEnvelope(Envelope envelope) {
-      EnvelopeProcessor.Outcome outcome = process(envelope);
-      if (outcome.ack()) {
-        connection.join().ack(envelope.getGuid());
-      }
-      switch (outcome) {
-        case EnvelopeProcessor.Stored s -> listener.onMessage(s.message());
-        case EnvelopeProcessor.Failed f -> listener.onError(f.error());
-        case EnvelopeProcessor.Duplicate d -> {}
-      }
-    }
-
-    @Override
-    public void onConnected() {
-      connected = true;
-    }
-
-    @Override
-    public void onEnded(DeliveryConnection.Ended why) {
-      ended = why;
-      if (why != DeliveryConnection.Ended.CLOSED) {
-        log.log(System.Logger.Level.WARNING, "delivery connection ended: {0}", why);
-      }
-    }
-
-    @Override
-    public void onQueueEmpty() {
-      maintainKeys();
-      listener.onQueueEmpty();
-    }
-  }
-
   // ---- trust ----
 
   @Override
@@ -463,33 +346,7 @@ public final class DefaultSottoClient implements SottoClient {
   public void trust(String recipient) throws SottoException, InterruptedException {
     lock.lock();
     try {
-      AccountId id = recipients.accept(recipient);
-      KeyBundleResponse bundles = Errors.transport(() -> api.keyBundles(id));
-      IdentityKey key = Sessions.identity(bundles.identityKey());
-      Errors.storage(
-          () ->
-              store.<Void, SottoException>atomically(
-                  () -> {
-                    for (DeviceBundle d : bundles.devices()) {
-                      if (id.equals(accountId()) && d.deviceId() == deviceId()) {
-                        continue;
-                      }
-                      ProtocolAddress a = new ProtocolAddress(id.toString(), d.deviceId());
-                      protocol.saveIdentity(a, key);
-                      SessionRecord s = protocol.loadSession(a);
-                      if (s == null
-                          || !s.hasCurrentState()
-                          || !key.equals(s.currentState().remoteIdentityKey())) {
-                        protocol.deleteSession(a);
-                        try {
-                          sessions.start(id, bundles.identityKey(), d);
-                        } catch (org.sotto.protocol.UntrustedIdentityException e) {
-                          throw new AssertionError("the identity was saved as trusted just now", e);
-                        }
-                      }
-                    }
-                    return null;
-                  }));
+      identities.trust(recipients.accept(recipient));
     } finally {
       lock.unlock();
     }
@@ -497,18 +354,7 @@ public final class DefaultSottoClient implements SottoClient {
 
   @Override
   public String safetyNumber(String recipient) throws SottoException, InterruptedException {
-    AccountId id = recipients.known(recipient);
-    IdentityKey theirs = Sessions.identity(Errors.transport(() -> api.profile(id)).identityKey());
-    IdentityKey ours = protocol.getIdentityKeyPair().identityKey();
-    return new NumericFingerprintGenerator(NumericFingerprintGenerator.ITERATIONS)
-        .createFor(
-            NumericFingerprintGenerator.VERSION,
-            NumericFingerprintGenerator.uuidIdentifier(accountId().value()),
-            ours,
-            NumericFingerprintGenerator.uuidIdentifier(id.value()),
-            theirs)
-        .displayable()
-        .getDisplayText();
+    return identities.safetyNumber(recipients.known(recipient));
   }
 
   @Override
@@ -550,27 +396,5 @@ public final class DefaultSottoClient implements SottoClient {
   @Override
   public String toString() {
     return "SottoClient[" + account.accountId() + "." + account.deviceId() + "]";
-  }
-
-  /** Removes a store whose registration failed, so registering again can start afresh. */
-  private static void discard(LocalStore store, Path dir, String name) {
-    try {
-      store.close();
-    } catch (StorageException ignored) {
-      // Deleting below is what matters.
-    }
-    for (String suffix :
-        new String[] {
-          LocalStore.DATABASE_SUFFIX,
-          LocalStore.DATABASE_SUFFIX + "-wal",
-          LocalStore.DATABASE_SUFFIX + "-shm",
-          LocalStore.KEY_SUFFIX
-        }) {
-      try {
-        Files.deleteIfExists(dir.resolve(name + suffix));
-      } catch (IOException e) {
-        log.log(System.Logger.Level.WARNING, "could not remove a half-created store file");
-      }
-    }
   }
 }
