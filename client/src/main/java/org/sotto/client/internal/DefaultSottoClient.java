@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +20,7 @@ import org.sotto.api.proto.Envelope;
 import org.sotto.client.HistoryEntry;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
+import org.sotto.client.ReceiveError;
 import org.sotto.client.SottoClient;
 import org.sotto.client.SottoException;
 import org.sotto.client.UntrustedIdentityException;
@@ -34,9 +37,9 @@ import org.sotto.protocol.ProtocolAddress;
 
 /**
  * The SDK's implementation of {@link SottoClient}: wires the local store, the transport and the
- * protocol. Thread-safe: one lock serializes everything that touches sessions (sends, received
- * envelopes, trust); network waits for other work happen outside it only in {@link
- * #receiveUntilQueueEmpty}.
+ * protocol. Thread-safe: one lock serializes everything that touches sessions or prekeys (a send
+ * with its network round trips, each received envelope, trust, prekey upkeep), so a slow send
+ * delays the processing of incoming envelopes and the other way round.
  */
 public final class DefaultSottoClient implements SottoClient {
   /**
@@ -74,7 +77,7 @@ public final class DefaultSottoClient implements SottoClient {
   // Guarded by lock.
   private long lastTimestamp;
   private Boolean haveOtherDevices;
-  private java.time.Instant ownDevicesCheckedAt;
+  private Instant ownDevicesCheckedAt;
 
   // Guarded by this.
   private DeliveryConnection receiving;
@@ -199,11 +202,11 @@ public final class DefaultSottoClient implements SottoClient {
     }
     StoredMessage stored =
         new StoredMessage(
-            java.util.UUID.randomUUID(),
+            UUID.randomUUID(),
             to.toString(),
             accountId().toString(),
             deviceId(),
-            java.time.Instant.ofEpochMilli(timestamp),
+            Instant.ofEpochMilli(timestamp),
             clock.instant(),
             content.encode());
     Errors.storage(() -> store.history().add(stored));
@@ -212,7 +215,7 @@ public final class DefaultSottoClient implements SottoClient {
 
   /** Whether this account has devices besides this one (asked every {@link #OWN_DEVICES_TTL}). */
   private boolean haveOtherDevices() throws SottoException, InterruptedException {
-    java.time.Instant now = clock.instant();
+    Instant now = clock.instant();
     if (haveOtherDevices == null || ownDevicesCheckedAt.plus(OWN_DEVICES_TTL).isBefore(now)) {
       List<DeviceId> devices = Errors.transport(api::devices);
       haveOtherDevices = devices.stream().anyMatch(d -> d.value() != deviceId());
@@ -263,7 +266,7 @@ public final class DefaultSottoClient implements SottoClient {
           }
 
           @Override
-          public void onError(org.sotto.client.ReceiveError error) {
+          public void onError(ReceiveError error) {
             if (errors != null) {
               errors.onError(error);
             }

@@ -316,4 +316,41 @@ class SottoClientIntegrationTest {
     assertThrows(
         org.sotto.client.UnknownRecipientException.class, () -> alice.send("Not A Handle!", "x"));
   }
+
+  @Test
+  void send_andReceive_plaintextNeverOnDiskInTheClear() throws Exception {
+    String b = handle("bob");
+    DefaultSottoClient alice = register(handle("alice"));
+    DefaultSottoClient bob = register(b);
+    String secret = "the eagle lands at midnight";
+    alice.send(b, secret);
+    assertEquals(1, bob.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, null).size());
+    alice.close();
+    bob.close();
+    open.clear();
+
+    byte[] needle = secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    List<Path> files;
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      files = walk.filter(java.nio.file.Files::isRegularFile).toList();
+    }
+    assertTrue(files.size() >= 4, "both stores were written");
+    for (Path f : files) {
+      byte[] content = java.nio.file.Files.readAllBytes(f);
+      assertTrue(indexOf(content, needle) < 0, "plaintext found in " + f.getFileName());
+    }
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
 }
