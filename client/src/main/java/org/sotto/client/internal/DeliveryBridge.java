@@ -36,10 +36,15 @@ final class DeliveryBridge implements DeliveryConnection.Listener {
     if (outcome.ack()) {
       connection.join().ack(envelope.getGuid());
     }
-    switch (outcome) {
-      case EnvelopeProcessor.Stored s -> listener.onMessage(s.message());
-      case EnvelopeProcessor.Failed f -> listener.onError(f.error());
-      case EnvelopeProcessor.Duplicate d -> {}
+    try {
+      switch (outcome) {
+        case EnvelopeProcessor.Stored s -> listener.onMessage(s.message());
+        case EnvelopeProcessor.Failed f -> listener.onError(f.error());
+        case EnvelopeProcessor.Duplicate d -> {}
+      }
+    } catch (RuntimeException e) {
+      // The message is stored and acked already; a failing listener must not stop receiving.
+      log.log(System.Logger.Level.WARNING, "message listener failed: {0}", e.getClass().getName());
     }
   }
 

@@ -353,4 +353,68 @@ class SottoClientIntegrationTest {
     }
     return -1;
   }
+
+  @Test
+  void send_fromSeveralThreadsAtOnce_everyMessageArrivesInEachThreadsOrder() throws Exception {
+    String b = handle("bob");
+    DefaultSottoClient alice = register(handle("alice"));
+    DefaultSottoClient bob = register(b);
+    Inbox inbox = new Inbox();
+    bob.startReceiving(inbox);
+    int threads = 4;
+    int each = 25;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<Void>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    alice.send(b, thread + ":" + i);
+                  }
+                  return null;
+                }));
+      }
+      for (var f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    List<String> got = inbox.texts(threads * each);
+    for (int t = 0; t < threads; t++) {
+      String prefix = t + ":";
+      List<String> expected = IntStream.range(0, each).mapToObj(i -> prefix + i).toList();
+      assertEquals(expected, got.stream().filter(x -> x.startsWith(prefix)).toList());
+    }
+    assertTrue(inbox.errors.isEmpty());
+  }
+
+  @Test
+  void startReceiving_listenerThrows_laterMessagesStillArrive() throws Exception {
+    String b = handle("bob");
+    DefaultSottoClient alice = register(handle("alice"));
+    DefaultSottoClient bob = register(b);
+    Inbox inbox = new Inbox();
+    AtomicInteger calls = new AtomicInteger();
+    bob.startReceiving(
+        new org.sotto.client.MessageListener() {
+          @Override
+          public void onMessage(IncomingMessage message) {
+            if (calls.incrementAndGet() == 1) {
+              throw new IllegalStateException("listener bug");
+            }
+            inbox.onMessage(message);
+          }
+        });
+    alice.send(b, "first");
+    alice.send(b, "second");
+
+    assertEquals(List.of("second"), inbox.texts(1));
+    assertEquals(2, bob.history(alice.accountId().toString(), 10).size());
+  }
 }
