@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sotto.api.AccountId;
 import org.sotto.api.DeviceId;
@@ -20,7 +18,6 @@ import org.sotto.api.proto.Envelope;
 import org.sotto.client.HistoryEntry;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
-import org.sotto.client.ReceiveError;
 import org.sotto.client.SottoClient;
 import org.sotto.client.SottoException;
 import org.sotto.client.UntrustedIdentityException;
@@ -254,35 +251,13 @@ public final class DefaultSottoClient implements SottoClient {
   public List<IncomingMessage> receiveUntilQueueEmpty(Duration timeout, MessageListener errors)
       throws SottoException, InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
-    List<IncomingMessage> out = new ArrayList<>();
-    CountDownLatch empty = new CountDownLatch(1);
-    MessageListener collect =
-        new MessageListener() {
-          @Override
-          public void onMessage(IncomingMessage message) {
-            synchronized (out) {
-              out.add(message);
-            }
-          }
-
-          @Override
-          public void onError(ReceiveError error) {
-            if (errors != null) {
-              errors.onError(error);
-            }
-          }
-
-          @Override
-          public void onQueueEmpty() {
-            empty.countDown();
-          }
-        };
+    CollectingListener collect = new CollectingListener(errors);
     DeliveryBridge r = new DeliveryBridge(collect, this::process, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
     r.connection.complete(c);
     boolean emptied;
     try {
-      emptied = empty.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      emptied = collect.awaitQueueEmpty(timeout);
     } finally {
       c.close();
     }
@@ -292,9 +267,7 @@ public final class DefaultSottoClient implements SottoClient {
     if (!emptied && !r.connected) {
       throw new SottoException("could not connect to " + api.server() + " within " + timeout);
     }
-    synchronized (out) {
-      return List.copyOf(out);
-    }
+    return collect.messages();
   }
 
   /** Processes one envelope under the client lock. Package-private for the duplicate test. */
