@@ -39,14 +39,13 @@ public final class Failures {
     return switch (cause) {
       case ServerUnreachableException s -> new CommandException.ServerOrIoError(s.getMessage(), e);
       case HttpStatusException h when h.status() == HTTP_CONFLICT ->
-          new CommandException.UserError(e.getMessage() + ": " + h.getMessage(), e);
-      case TransportException t ->
-          new CommandException.ServerOrIoError(e.getMessage() + ": " + t.getMessage(), e);
+          new CommandException.UserError(h.getMessage(), e);
+      case TransportException t -> new CommandException.ServerOrIoError(t.getMessage(), e);
       case WrongPassphraseException w ->
           new CommandException.UserError(
               "wrong passphrase (set it in " + Accounts.PASSPHRASE_ENV + ")", e);
       case StorageException s ->
-          new CommandException.ServerOrIoError(e.getMessage() + ": " + s.getMessage(), e);
+          new CommandException.ServerOrIoError("local store: " + s.getMessage(), e);
       case null, default -> new CommandException.ServerOrIoError(e.getMessage(), e);
     };
   }
