@@ -1,8 +1,13 @@
 package org.sotto.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.sotto.cli.account.Accounts;
 import org.sotto.cli.account.CommandException;
 import org.sotto.cli.account.Failures;
@@ -35,7 +40,26 @@ final class RegisterCommand extends ClientVerb {
           client.accountId().toString(),
           new Registered(handle, client.accountId().toString(), client.deviceId()));
     } catch (SottoException e) {
+      removeHalfMade(dir);
       throw Failures.map(e);
+    }
+  }
+
+  /**
+   * Removes the account folder this run created (the SDK already removed its half-made store), so
+   * that the handle can be registered again. Best effort: a leftover folder is reported by the next
+   * {@code register} as an existing account.
+   */
+  private static void removeHalfMade(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // Best effort, see above; the registration failure is what the user needs to see.
     }
   }
 

@@ -1,6 +1,7 @@
 package org.sotto.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,9 +48,13 @@ class ClientVerbsIntegrationTest {
   }
 
   private static Run run(Path config, String... args) {
+    return runWith(Map.of(), config, args);
+  }
+
+  private static Run runWith(Map<String, String> env, Path config, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = SottoMain.commandLine(Map.of());
+    CommandLine cmd = SottoMain.commandLine(env);
     cmd.setOut(new PrintWriter(out));
     cmd.setErr(new PrintWriter(err));
     List<String> all = new ArrayList<>(List.of("--config", config.toString()));
@@ -157,23 +162,46 @@ class ClientVerbsIntegrationTest {
     assertEquals(3, r.exit(), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains(url), r.err());
-    assertTrue(!r.err().contains("anyone there?"), "no message text in errors");
+    assertFalse(r.err().contains("anyone there?"), "no message text in errors");
   }
 
   @Test
-  void register_handleTaken_exitsWithUserError() {
+  void register_handleTaken_exitsWithUserErrorAndLeavesNoAccount() {
     register("a", "alice");
+    Path other = dir.resolve("a2");
 
-    Run r =
-        run(
-            dir.resolve("a2"),
-            "register",
-            "--server",
-            server.uri().toString(),
-            "--handle",
-            "alice");
+    Run r = run(other, "register", "--server", server.uri().toString(), "--handle", "alice");
 
     assertEquals(1, r.exit(), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertFalse(Files.exists(other.resolve("alice")), "no half-made local account");
+  }
+
+  @Test
+  void register_existingLocalAccount_exitsWithUserError() {
+    Path alice = register("a", "alice");
+
+    Run r = run(alice, "register", "--server", server.uri().toString(), "--handle", "alice");
+
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("already exists"), r.err());
+  }
+
+  @Test
+  void send_passphraseFromEnvironment_opensOnlyWithTheRightOne() {
+    Path alice = dir.resolve("a");
+    Map<String, String> right = Map.of("SOTTO_PASSPHRASE", "correct horse");
+    String url = server.uri().toString();
+    assertEquals(0, runWith(right, alice, "register", "--server", url, "--handle", "alice").exit());
+    register("b", "bob");
+
+    Run wrong =
+        runWith(Map.of("SOTTO_PASSPHRASE", "wrong horse"), alice, "send", "-m", "hi", "bob");
+
+    assertEquals(1, wrong.exit(), wrong.err());
+    assertTrue(wrong.err().contains("passphrase"), wrong.err());
+    assertFalse(wrong.err().contains("wrong horse"), "the passphrase is not echoed");
+    assertEquals(0, runWith(right, alice, "send", "-m", "hi", "bob").exit());
   }
 
   @Test
