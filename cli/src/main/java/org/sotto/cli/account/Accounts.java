@@ -65,10 +65,7 @@ public final class Accounts {
 
   /** The folder for a new account {@code handle}; fails if it already exists. */
   public Path newAccountDir(String handle) throws CommandException {
-    if (handle.isBlank()
-        || handle.contains("/")
-        || handle.contains("\\")
-        || handle.startsWith(".")) {
+    if (!isFolderName(handle)) {
       throw new CommandException.UserError("not a valid handle: " + handle);
     }
     Path dir = configDir.resolve(handle);
@@ -84,7 +81,7 @@ public final class Accounts {
   public SottoClient open(String accountOrNull) throws CommandException {
     String account = accountOrNull != null ? accountOrNull : onlyAccount();
     Path dir = configDir.resolve(account);
-    if (account.isBlank() || !Files.isDirectory(dir) || !dir.getParent().equals(configDir)) {
+    if (!isFolderName(account) || !Files.isDirectory(dir)) {
       throw new CommandException.UserError("unknown local account: " + account);
     }
     try {
@@ -92,6 +89,15 @@ public final class Accounts {
     } catch (SottoException e) {
       throw Failures.map(e);
     }
+  }
+
+  /** Whether {@code name} names a folder directly inside the config folder (no path tricks). */
+  private static boolean isFolderName(String name) {
+    return !name.isBlank()
+        && !name.startsWith(".")
+        && !name.contains("/")
+        && !name.contains("\\")
+        && !name.contains(":");
   }
 
   private String onlyAccount() throws CommandException {
