@@ -17,7 +17,10 @@ import picocli.CommandLine.Option;
  * {@code sotto receive [--timeout SECONDS]}: prints the messages waiting on the server, one per
  * line (one JSON object per line with {@code -o json}), and errors on standard error.
  */
-@Command(name = "receive", description = "Print incoming messages until the queue is empty.")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "receive",
+    description = "Print incoming messages until the queue is empty.")
 final class ReceiveCommand extends ClientVerb {
   /** How long to wait for the server's stored queue by default (as signal-cli does). */
   static final long DEFAULT_TIMEOUT_SECONDS = 5;

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code sotto register --server URL --handle NAME}: creates a local account and prints its id. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "register",
     description = "Create local account NAME (the handle) on the server and print its account id.")
 final class RegisterCommand extends ClientVerb {

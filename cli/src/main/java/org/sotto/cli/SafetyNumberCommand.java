@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sotto safetyNumber RECIPIENT}: prints the 60-digit safety number with RECIPIENT. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "safetyNumber",
     description = "Print the safety number of this account and RECIPIENT.")
 final class SafetyNumberCommand extends ClientVerb {

@@ -9,7 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sotto send -m TEXT RECIPIENT}: sends one text message; prints its timestamp. */
-@Command(name = "send", description = "Send a text message to RECIPIENT (handle or account UUID).")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "send",
+    description = "Send a text message to RECIPIENT (handle or account UUID).")
 final class SendCommand extends ClientVerb {
   @Option(names = "-m", required = true, description = "The message text.")
   String text;

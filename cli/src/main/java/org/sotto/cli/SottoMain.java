@@ -56,7 +56,8 @@ public final class SottoMain implements Runnable {
   @Option(
       names = "--config",
       paramLabel = "DIR",
-      description = "The folder of the local accounts (default: $XDG_DATA_HOME/sotto).")
+      description =
+          "The folder of the local accounts (default: $XDG_DATA_HOME/sotto, else ~/.local/share/sotto).")
   Path config;
 
   @Option(

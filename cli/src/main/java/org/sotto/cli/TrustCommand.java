@@ -15,7 +15,10 @@ import picocli.CommandLine.Parameters;
  * {@code sotto trust RECIPIENT (--verified-safety-number NUMBER | --all-known-keys)}: accepts the
  * recipient's current identity. With a number, only if it equals the safety number computed here.
  */
-@Command(name = "trust", description = "Trust RECIPIENT's current identity key.")
+@Command(
+    mixinStandardHelpOptions = true,
+    name = "trust",
+    description = "Trust RECIPIENT's current identity key.")
 final class TrustCommand extends ClientVerb {
   @Parameters(paramLabel = "RECIPIENT", description = "A handle or an account UUID.")
   String recipient;
