@@ -1,18 +1,41 @@
 package org.sotto.cli;
 
+import java.nio.file.Path;
+import java.util.Map;
+import org.sotto.cli.account.Accounts;
+import org.sotto.cli.account.CommandException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The {@code sotto} command line. Exit codes: 0 ok, 1 user error, 2 unexpected. */
+/**
+ * The {@code sotto} command line. Exit codes: 0 ok, 1 user error, 2 unexpected, 3 server or I/O
+ * error, 4 untrusted identity. The client verbs read the local store's passphrase from the
+ * environment variable {@code SOTTO_PASSPHRASE} when it is set.
+ */
 @Command(
     name = "sotto",
     mixinStandardHelpOptions = true,
     versionProvider = SottoMain.Version.class,
     description = "Sotto: end-to-end-encrypted messaging for the JVM.",
-    subcommands = {DemoCommand.class, ServerCommand.class, CommandLine.HelpCommand.class})
+    footer = {
+      "",
+      "Environment: SOTTO_PASSPHRASE, if set, is the passphrase of the local account's store.",
+      "Exit codes: 0 ok, 1 user error, 2 unexpected, 3 server or I/O error, 4 untrusted identity."
+    },
+    subcommands = {
+      DemoCommand.class,
+      ServerCommand.class,
+      RegisterCommand.class,
+      SendCommand.class,
+      ReceiveCommand.class,
+      SafetyNumberCommand.class,
+      TrustCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SottoMain implements Runnable {
   /** Exit code for a user error (bad arguments, unknown verb). */
-  static final int EXIT_USER_ERROR = 1;
+  static final int EXIT_USER_ERROR = CommandException.EXIT_USER_ERROR;
 
   /** Exit code for an unexpected failure. */
   static final int EXIT_UNEXPECTED = 2;
@@ -20,9 +43,46 @@ public final class SottoMain implements Runnable {
   /**
    * Exit code for a server or I/O failure (data folder unreadable, port taken, database damaged).
    */
-  static final int EXIT_IO = 3;
+  static final int EXIT_IO = CommandException.EXIT_IO;
+
+  /** The output forms of the client verbs. */
+  enum OutputFormat {
+    plain,
+    json
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "DIR",
+      description =
+          "The folder of the local accounts (default: $XDG_DATA_HOME/sotto, else ~/.local/share/sotto).")
+  Path config;
+
+  @Option(
+      names = "-o",
+      paramLabel = "plain|json",
+      defaultValue = "plain",
+      description = "Output form of the client verbs: ${COMPLETION-CANDIDATES}.")
+  OutputFormat output;
+
+  @Option(
+      names = "-a",
+      paramLabel = "ACCOUNT",
+      description = "The local account (its handle); optional when there is only one.")
+  String account;
+
+  private final Map<String, String> env;
+
+  SottoMain(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** The local accounts in the chosen config folder. */
+  Accounts accounts() {
+    return Accounts.in(config, env);
+  }
 
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
@@ -34,9 +94,17 @@ public final class SottoMain implements Runnable {
     return commandLine().execute(args);
   }
 
-  /** The configured command line: user errors exit 1, unexpected failures 2. */
+  /** The configured command line, reading the process environment. */
   static CommandLine commandLine() {
-    CommandLine cmd = new CommandLine(new SottoMain());
+    return commandLine(System.getenv());
+  }
+
+  /**
+   * The configured command line: user errors exit 1, unexpected failures 2, and a {@link
+   * CommandException} its own code with its one-line message.
+   */
+  static CommandLine commandLine(Map<String, String> env) {
+    CommandLine cmd = new CommandLine(new SottoMain(env));
     cmd.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine c = ex.getCommandLine();
@@ -46,6 +114,10 @@ public final class SottoMain implements Runnable {
         });
     cmd.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
+          if (ex instanceof CommandException c) {
+            commandLine.getErr().println("sotto: " + c.getMessage());
+            return c.exitCode();
+          }
           commandLine.getErr().println("sotto: unexpected error: " + ex);
           return EXIT_UNEXPECTED;
         });

@@ -330,7 +330,9 @@ public final class DefaultSottoClient implements SottoClient {
 
   @Override
   public String safetyNumber(String recipient) throws SottoException, InterruptedException {
-    return identities.safetyNumber(recipients.known(recipient));
+    // The account trust() would accept, not the remembered one: after the handle moved to a new
+    // account the remembered one may be gone, and the user compares the number before trusting.
+    return identities.safetyNumber(recipients.current(recipient));
   }
 
   @Override

@@ -92,6 +92,18 @@ final class Recipients {
     return now;
   }
 
+  /**
+   * The account the server gives {@code recipient} now (an account id as is): the one {@link
+   * #accept} would trust, so a safety number shown before trusting is computed for it.
+   */
+  AccountId current(String recipient) throws SottoException, InterruptedException {
+    Optional<AccountId> direct = accountId(recipient);
+    if (direct.isPresent()) {
+      return direct.get();
+    }
+    return serverLookup(recipient, handle(recipient));
+  }
+
   /** The account a handle had when we last used it (for history), else the server's. */
   AccountId known(String recipient) throws SottoException, InterruptedException {
     Optional<AccountId> direct = accountId(recipient);

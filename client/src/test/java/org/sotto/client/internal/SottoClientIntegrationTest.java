@@ -202,6 +202,10 @@ class SottoClientIntegrationTest {
     assertThrows(UntrustedIdentityException.class, () -> alice.send(b, "still not"));
     assertEquals(List.of(), newBob.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, null));
     assertEquals(1, alice.history(b, 100).size(), "a refused message is not in the history");
+    assertEquals(
+        newBob.safetyNumber(alice.accountId().toString()),
+        alice.safetyNumber(b),
+        "before trusting, the safety number is the new identity's");
 
     alice.trust(b);
     alice.send(b, "hello new bob");
