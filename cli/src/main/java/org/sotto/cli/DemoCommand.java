@@ -30,10 +30,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Start a server on embedded SQLite, run a short end-to-end-encrypted conversation through it,",
-      "and show what the server stored."
-    })
+    description =
+        "Run a server on embedded SQLite, talk through it end to end, show what it stored.")
 final class DemoCommand implements Callable<Integer> {
   /** Bytes of ciphertext shown per stored envelope. */
   private static final int PREVIEW_BYTES = 16;
