@@ -108,6 +108,12 @@ class ApiChecksTest {
     assertFalse(req.toString().contains("the-code-123"));
   }
 
+  @Test
+  void provisioningCode_toString_hidesTheCode() {
+    var code = new org.sotto.api.dto.ProvisioningCode("secret-link-code-42", 7);
+    assertFalse(code.toString().contains("secret-link-code-42"));
+  }
+
   private static byte[] kyberKey() {
     byte[] k = new byte[ApiChecks.KYBER_PUBLIC_KEY_BYTES];
     k[0] = 0x08;

@@ -20,6 +20,12 @@ record BenchAccount(String accountId, int deviceId, String secret, int registrat
                 (accountId + "." + deviceId + ":" + secret).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Leaves the secret out. */
+  @Override
+  public String toString() {
+    return "BenchAccount[" + accountId + "." + deviceId + "]";
+  }
+
   /** One line that {@link #parse} reads back (passing accounts to the idle-connection holders). */
   String line() {
     return accountId + " " + deviceId + " " + secret + " " + registrationId;
