@@ -1,10 +1,15 @@
 package org.sotto.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -32,12 +37,35 @@ class DemoCommandTest {
     assertEquals(0, cmd.execute("demo", "--data", tmp.resolve("data").toString()));
     String text = out.toString();
     assertTrue(
-        text.contains("Bob reads: \"Hi Bob! Nobody but you can read this, not even the server.\""),
+        text.lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("Alice -> Bob")
+                        && l.contains(
+                            "\"Hi Bob! Nobody but you can read this, not even the server.\"")
+                        && l.matches(".*type \\d, \\d+ B [0-9a-f]{24}.*")),
         text);
     assertTrue(text.contains("\"And the server only ever relayed ciphertext. Bye!\""), text);
     assertTrue(text.contains("for the 4 plaintexts: none found."), text);
+    assertTrue(text.contains("Scanned Alice's and Bob's local stores"), text);
     assertTrue(text.lines().anyMatch(l -> l.matches("\\s+envelopes\\s+0")), text);
     assertTrue(text.contains("1 device(s)"), text);
+    assertTrue(Files.exists(tmp.resolve("data").resolve("sotto.db")), "--data keeps the data");
+  }
+
+  @Test
+  void demo_withoutData_usesATemporaryFolderAndDeletesIt() {
+    StringWriter out = new StringWriter();
+    CommandLine cmd = SottoMain.commandLine();
+    cmd.setOut(new PrintWriter(out));
+    assertEquals(0, cmd.execute("demo"));
+    String text = out.toString();
+    Matcher m = Pattern.compile("\\(data in (.+)\\)\\.").matcher(text);
+    assertTrue(m.find(), text);
+    Path db = Path.of(m.group(1));
+    assertTrue(db.isAbsolute(), text);
+    assertFalse(Files.exists(db), "the temporary server data is removed: " + db);
+    assertFalse(Files.exists(db.getParent().getParent()), "and its folder: " + db);
   }
 
   @Test
