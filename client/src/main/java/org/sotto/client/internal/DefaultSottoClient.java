@@ -98,7 +98,7 @@ public final class DefaultSottoClient implements SottoClient {
     this.preKeys = new PreKeys(store, protocol, clock, rng);
     this.sessions = new Sessions(protocol, clock, rng);
     this.profiles = new Profiles(store, api, local, rng);
-    this.sealed = new SealedSender(store, protocol, api, local, clock, rng);
+    this.sealed = new SealedSender(store, protocol, api, local, clock);
     this.sender = new MessageSender(api, protocol, sessions, local, clock, rng, sealed, profiles);
     this.processor = new EnvelopeProcessor(store, protocol, local, clock, rng, profiles, sealed);
     this.recipients = new Recipients(store, protocol, api);

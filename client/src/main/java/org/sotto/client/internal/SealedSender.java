@@ -1,12 +1,12 @@
 package org.sotto.client.internal;
 
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.sotto.api.dto.ServerConfigResponse;
 import org.sotto.client.SottoException;
+import org.sotto.client.storage.CorruptStoreException;
 import org.sotto.client.storage.LocalStore;
 import org.sotto.client.storage.SqliteProtocolStore;
 import org.sotto.client.storage.StorageException;
@@ -48,7 +48,6 @@ final class SealedSender {
   private final ServerApi api;
   private final ProtocolAddress local;
   private final Clock clock;
-  private final SecureRandom rng;
 
   // Cached; guarded by the client lock.
   private SenderCertificate certificate;
@@ -58,14 +57,12 @@ final class SealedSender {
       SqliteProtocolStore protocol,
       ServerApi api,
       ProtocolAddress local,
-      Clock clock,
-      SecureRandom rng) {
+      Clock clock) {
     this.store = store;
     this.protocol = protocol;
     this.api = api;
     this.local = local;
     this.clock = clock;
-    this.rng = rng;
   }
 
   /** The pinned trust root, if one was pinned. */
@@ -77,8 +74,7 @@ final class SealedSender {
     try {
       return Optional.of(ECPublicKey.fromBytes(b.get()));
     } catch (InvalidKeyException e) {
-      throw new org.sotto.client.storage.CorruptStoreException(
-          "the pinned trust root does not parse");
+      throw new CorruptStoreException("the pinned trust root does not parse");
     }
   }
 
@@ -159,17 +155,5 @@ final class SealedSender {
       throw new SottoException("the server's sender certificate is not for this device");
     }
     return c;
-  }
-
-  SqliteProtocolStore protocol() {
-    return protocol;
-  }
-
-  SecureRandom rng() {
-    return rng;
-  }
-
-  Clock clock() {
-    return clock;
   }
 }
