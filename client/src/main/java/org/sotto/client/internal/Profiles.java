@@ -50,6 +50,11 @@ final class Profiles {
   private final ProtocolAddress local;
   private final SecureRandom rng;
 
+  // Caches, so that a send reads no settings; guarded by the client lock. Only set after a commit
+  // (a rolled-back transaction must not leave a value here that the store does not have).
+  private byte[] cachedKey;
+  private boolean uploadDone;
+
   Profiles(LocalStore store, ServerApi api, ProtocolAddress local, SecureRandom rng) {
     this.store = store;
     this.api = api;
@@ -66,8 +71,15 @@ final class Profiles {
    * upload); a linked device has one only once it adopted the primary's.
    */
   Optional<byte[]> ownKey() throws StorageException {
+    if (cachedKey != null) {
+      return Optional.of(cachedKey.clone());
+    }
     Optional<byte[]> key = store.setting(KEY_SETTING);
-    if (key.isPresent() || !primary()) {
+    if (key.isPresent()) {
+      cachedKey = key.get().clone();
+      return key;
+    }
+    if (!primary()) {
       return key;
     }
     byte[] fresh = ProfileCipher.generateKey(rng);
@@ -77,12 +89,18 @@ final class Profiles {
           store.putSetting(UPLOAD_PENDING_SETTING, PENDING.clone());
           return null;
         });
+    cachedKey = fresh.clone();
+    uploadDone = false;
     return Optional.of(fresh);
   }
 
   /** Uploads our profile (name blob and delivery token) if an earlier upload did not happen. */
   void uploadIfPending() throws StorageException, TransportException, InterruptedException {
+    if (uploadDone) {
+      return;
+    }
     if (!store.setting(UPLOAD_PENDING_SETTING).map(v -> Arrays.equals(v, PENDING)).orElse(false)) {
+      uploadDone = true;
       return;
     }
     Optional<byte[]> key = ownKey();
@@ -121,6 +139,7 @@ final class Profiles {
           store.putSetting(UPLOAD_PENDING_SETTING, PENDING.clone());
           return null;
         });
+    uploadDone = false;
     upload(key, name);
   }
 
@@ -136,6 +155,8 @@ final class Profiles {
           store.putSetting(UPLOAD_PENDING_SETTING, PENDING.clone());
           return null;
         });
+    cachedKey = fresh.clone();
+    uploadDone = false;
     upload(fresh, savedName());
   }
 
@@ -148,15 +169,18 @@ final class Profiles {
     } finally {
       Arrays.fill(token, (byte) 0);
     }
-    store.atomically(
-        () -> {
-          // Only when no newer key was made meanwhile (the lock makes that moot, but be exact).
-          Optional<byte[]> current = store.setting(KEY_SETTING);
-          if (current.isPresent() && MessageDigest.isEqual(current.get(), key)) {
-            store.putSetting(UPLOAD_PENDING_SETTING, DONE.clone());
-          }
-          return null;
-        });
+    boolean current =
+        store.atomically(
+            () -> {
+              // Only when no newer key was made meanwhile (the lock makes that moot; be exact).
+              Optional<byte[]> now = store.setting(KEY_SETTING);
+              if (now.isPresent() && MessageDigest.isEqual(now.get(), key)) {
+                store.putSetting(UPLOAD_PENDING_SETTING, DONE.clone());
+                return true;
+              }
+              return false;
+            });
+    uploadDone = current;
   }
 
   private String savedName() throws StorageException {
@@ -206,6 +230,7 @@ final class Profiles {
         Optional<byte[]> mine = store.setting(KEY_SETTING);
         if (mine.isEmpty() || !MessageDigest.isEqual(mine.get(), key)) {
           store.putSetting(KEY_SETTING, key);
+          cachedKey = null; // Read again after the commit (which may yet roll back).
         }
       }
       return;
