@@ -235,6 +235,27 @@ class SealedSenderIntegrationTest {
     assertEquals(List.of(), ServerEnvelopes.queuedFor(server, bob.accountId()));
   }
 
+  @Test
+  void certificate_reusedUntilCloseToExpiry_thenFetchedAgain() throws Exception {
+    MutableClock clock = new MutableClock(java.time.Instant.now());
+    String handle = "carol" + names.incrementAndGet();
+    DefaultSottoClient carol =
+        DefaultSottoClient.register(server.uri(), handle, dir.resolve(handle), null, clock, rng);
+    open.add(carol);
+
+    SenderCertificate first = carol.sealedSender().certificate();
+    assertEquals(carol.accountId().toString(), first.senderUuid());
+    long lifetime = first.expiration() - clock.millis();
+    clock.advance(
+        Duration.ofMillis(lifetime).minus(SealedSender.CERTIFICATE_REFRESH_MARGIN).minusMinutes(5));
+    assertTrue(first == carol.sealedSender().certificate(), "still fresh: no new fetch");
+
+    clock.advance(Duration.ofMinutes(10)); // Now within the margin of its expiry.
+    SenderCertificate second = carol.sealedSender().certificate();
+    assertTrue(first != second);
+    assertTrue(!java.util.Arrays.equals(first.serialize(), second.serialize()));
+  }
+
   private Envelope sealedEnvelope(byte[] content) {
     byte[] guid = new byte[16];
     rng.nextBytes(guid);
