@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       ReceiveCommand.class,
       SafetyNumberCommand.class,
       TrustCommand.class,
+      SetProfileCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SottoMain implements Runnable {

@@ -20,8 +20,13 @@ public record ReceiveError(UUID guid, String source, Kind kind) {
     UNTRUSTED_IDENTITY,
     /** Decrypted, but the content is not a message this client understands. */
     UNREADABLE_CONTENT,
-    /** An envelope type this client does not handle (such as sealed sender). */
+    /** An envelope type this client does not handle. */
     UNSUPPORTED_TYPE,
+    /**
+     * A sealed-sender envelope whose sender certificate is not signed by the server's pinned trust
+     * root, is expired or malformed: the claimed sender cannot be believed.
+     */
+    INVALID_SENDER_CERTIFICATE,
     /** The local store failed; the envelope was not acknowledged and will come again. */
     LOCAL_STORE
   }

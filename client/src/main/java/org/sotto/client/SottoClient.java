@@ -91,6 +91,30 @@ public interface SottoClient extends AutoCloseable {
    */
   String safetyNumber(String recipient) throws SottoException, InterruptedException;
 
+  // ---- profiles (branch prof) ----
+
+  /**
+   * Sets this account's profile name ({@code ""} removes it). It is encrypted under the account's
+   * profile key, which travels inside every message this account sends, so contacts can read the
+   * name and the server cannot.
+   *
+   * @throws IllegalArgumentException the name is longer than 256 UTF-8 bytes or contains NUL
+   * @throws SottoException the server or the local store failed, or this linked device has not yet
+   *     learned the account's profile key (it arrives with a message from the primary device)
+   */
+  void setProfileName(String name) throws SottoException, InterruptedException;
+
+  /**
+   * The profile name of {@code recipient} (a handle or account id; this account's own works too),
+   * fetched from the server and decrypted with the profile key the account shared with us. Without
+   * that key, or when the stored profile does not decrypt, the name is empty and {@link
+   * ProfileName#status()} says why.
+   *
+   * @throws UnknownRecipientException no such handle or account
+   * @throws SottoException the server or the local store failed
+   */
+  ProfileName profileName(String recipient) throws SottoException, InterruptedException;
+
   /** Deletes the account on the server (the local store stays, for its history). */
   void unregister() throws SottoException, InterruptedException;
 

@@ -4,17 +4,26 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.Base64;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What travels inside the encryption: a small versioned JSON object {@code {"v":1, "text",
- * "timestamp", "destination"}}. {@code destination} is set only on the copy sent to our own other
- * devices, so they file it under the right conversation. Unknown fields are ignored, so later
- * versions can add fields; a higher {@code v} means a message this client cannot read. {@link
- * #toString()} leaves the text out. Immutable.
+ * "timestamp", "destination", "profileKey"}}. {@code destination} is set only on the copy sent to
+ * our own other devices, so they file it under the right conversation; {@code profileKey} is the
+ * sender's profile key, which lets the recipient read its profile name and send to it sealed.
+ * Unknown fields are ignored, so later versions can add fields; a higher {@code v} means a message
+ * this client cannot read. {@link #toString()} leaves the text out. Immutable.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record Content(int v, String text, long timestamp, String destination) {
+record Content(
+    int v,
+    String text,
+    long timestamp,
+    String destination,
+    // branch prof: the sender's profile key (base64 of 32 bytes), on every message it sends.
+    String profileKey) {
   /** The content version this client writes and reads. */
   static final int VERSION = 1;
 
@@ -33,7 +42,28 @@ record Content(int v, String text, long timestamp, String destination) {
     if (text.length() > MAX_TEXT_CHARS) {
       throw new IllegalArgumentException("text: longer than " + MAX_TEXT_CHARS + " characters");
     }
-    return new Content(VERSION, text, timestamp, destination);
+    return new Content(VERSION, text, timestamp, destination, null);
+  }
+
+  /** This content carrying the sender's profile key (see {@link Profiles}). */
+  Content withProfileKey(byte[] key) {
+    return new Content(v, text, timestamp, destination, Base64.getEncoder().encodeToString(key));
+  }
+
+  /**
+   * The profile key this content carries, if it is well formed (base64 of {@link
+   * ProfileCipher#PROFILE_KEY_BYTES} bytes); a malformed one is ignored, not an error.
+   */
+  Optional<byte[]> profileKeyBytes() {
+    if (profileKey == null) {
+      return Optional.empty();
+    }
+    try {
+      byte[] k = Base64.getDecoder().decode(profileKey);
+      return k.length == ProfileCipher.PROFILE_KEY_BYTES ? Optional.of(k) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   byte[] encode() {

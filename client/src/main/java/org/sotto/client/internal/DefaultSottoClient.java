@@ -18,6 +18,7 @@ import org.sotto.api.proto.Envelope;
 import org.sotto.client.HistoryEntry;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
+import org.sotto.client.ProfileName;
 import org.sotto.client.SottoClient;
 import org.sotto.client.SottoException;
 import org.sotto.client.UntrustedIdentityException;
@@ -69,6 +70,8 @@ public final class DefaultSottoClient implements SottoClient {
   private final EnvelopeProcessor processor;
   private final Recipients recipients;
   private final Identities identities;
+  private final Profiles profiles; // branch prof
+  private final SealedSender sealed; // branch prof
   private final ReentrantLock lock = new ReentrantLock();
 
   // Guarded by lock.
@@ -94,8 +97,10 @@ public final class DefaultSottoClient implements SottoClient {
     this.local = new ProtocolAddress(account.accountId(), account.deviceId());
     this.preKeys = new PreKeys(store, protocol, clock, rng);
     this.sessions = new Sessions(protocol, clock, rng);
-    this.sender = new MessageSender(api, protocol, sessions, local, clock, rng);
-    this.processor = new EnvelopeProcessor(store, protocol, local, clock, rng);
+    this.profiles = new Profiles(store, api, local, rng);
+    this.sealed = new SealedSender(store, protocol, api, local, clock);
+    this.sender = new MessageSender(api, protocol, sessions, local, clock, rng, sealed, profiles);
+    this.processor = new EnvelopeProcessor(store, protocol, local, clock, rng, profiles, sealed);
     this.recipients = new Recipients(store, protocol, api);
     this.identities = new Identities(store, protocol, api, sessions, local);
   }
@@ -176,8 +181,11 @@ public final class DefaultSottoClient implements SottoClient {
     long timestamp = Math.max(clock.millis(), lastTimestamp + 1);
     lastTimestamp = timestamp;
     Content content = Content.of(text, timestamp, null);
+    // branch prof: every message carries our profile key (history keeps the content without it).
+    byte[] profileKey = Errors.storage(profiles::ownKey).orElse(null);
+    Content wire = profileKey == null ? content : content.withProfileKey(profileKey);
     try {
-      sender.send(to, content.encode(), timestamp);
+      sender.send(to, wire.encode(), timestamp);
     } catch (org.sotto.protocol.UntrustedIdentityException e) {
       throw new UntrustedIdentityException(named);
     } catch (TransportException e) {
@@ -187,6 +195,9 @@ public final class DefaultSottoClient implements SottoClient {
     }
     if (!to.equals(accountId()) && haveOtherDevices()) {
       Content copy = Content.of(text, timestamp, to.toString());
+      if (profileKey != null) {
+        copy = copy.withProfileKey(profileKey); // branch prof: linked devices adopt it
+      }
       try {
         sender.send(accountId(), copy.encode(), timestamp);
       } catch (org.sotto.protocol.UntrustedIdentityException e) {
@@ -207,6 +218,7 @@ public final class DefaultSottoClient implements SottoClient {
             clock.instant(),
             content.encode());
     Errors.storage(() -> store.history().add(stored));
+    profiles.uploadIfPendingQuietly(); // branch prof
     return timestamp;
   }
 
@@ -227,6 +239,7 @@ public final class DefaultSottoClient implements SottoClient {
   public void startReceiving(MessageListener listener) {
     Objects.requireNonNull(listener, "listener");
     stopReceiving();
+    pinTrustRoot(); // branch prof
     DeliveryBridge r = new DeliveryBridge(listener, this::process, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
     r.connection.complete(c);
@@ -251,6 +264,7 @@ public final class DefaultSottoClient implements SottoClient {
   public List<IncomingMessage> receiveUntilQueueEmpty(Duration timeout, MessageListener errors)
       throws SottoException, InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
+    pinTrustRoot(); // branch prof
     CollectingListener collect = new CollectingListener(errors);
     DeliveryBridge r = new DeliveryBridge(collect, this::process, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
@@ -285,6 +299,7 @@ public final class DefaultSottoClient implements SottoClient {
     lock.lock();
     try {
       preKeys.maintain(api);
+      profiles.uploadIfPendingQuietly(); // branch prof
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (StorageException | TransportException | UncheckedStorageException e) {
@@ -333,6 +348,91 @@ public final class DefaultSottoClient implements SottoClient {
     // The account trust() would accept, not the remembered one: after the handle moved to a new
     // account the remembered one may be gone, and the user compares the number before trusting.
     return identities.safetyNumber(recipients.current(recipient));
+  }
+
+  // ---- profiles and sealed sender (branch prof) ----
+
+  @Override
+  public void setProfileName(String name) throws SottoException, InterruptedException {
+    ProfileCipher.checkName(name);
+    lock.lock();
+    try {
+      profiles.setName(name);
+    } catch (Profiles.NoProfileKeyException e) {
+      throw new SottoException(e.getMessage(), e);
+    } catch (TransportException e) {
+      throw Errors.server(e);
+    } catch (StorageException e) {
+      throw Errors.local(e);
+    } catch (UncheckedStorageException e) {
+      throw Errors.local(e.getCause());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ProfileName profileName(String recipient) throws SottoException, InterruptedException {
+    lock.lock();
+    try {
+      return profiles.name(recipients.resolve(recipient));
+    } catch (TransportException e) {
+      throw Errors.server(e);
+    } catch (StorageException e) {
+      throw Errors.local(e);
+    } catch (UncheckedStorageException e) {
+      throw Errors.local(e.getCause());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Pins the sealed-sender trust root if it is not yet (stores made before sealed sender). */
+  private void pinTrustRoot() {
+    lock.lock();
+    try {
+      sealed.pinQuietly();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Right after registration: pins the trust root and uploads the first profile (best effort). */
+  void afterRegistration() throws InterruptedException {
+    lock.lock();
+    try {
+      sealed.pinQuietly();
+      Errors.storage(profiles::ownKey);
+      profiles.uploadIfPendingQuietly();
+    } catch (SottoException e) {
+      log.log(System.Logger.Level.WARNING, "profile setup failed, retried later");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Makes sure the primary device has a profile key (stores made before profiles existed). */
+  void ensureProfileKey() throws SottoException {
+    lock.lock();
+    try {
+      Errors.storage(profiles::ownKey);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Profiles profiles() {
+    return profiles;
+  }
+
+  SealedSender sealedSender() {
+    return sealed;
+  }
+
+  LocalStore store() {
+    return store;
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.sotto.api.AccountId;
 import org.sotto.api.proto.Envelope;
@@ -16,12 +17,16 @@ import org.sotto.client.storage.SqliteProtocolStore;
 import org.sotto.client.storage.StorageException;
 import org.sotto.client.storage.StoredMessage;
 import org.sotto.client.storage.UncheckedStorageException;
+import org.sotto.protocol.InvalidCertificateException;
 import org.sotto.protocol.ProtocolAddress;
 import org.sotto.protocol.ProtocolException;
 import org.sotto.protocol.SessionCipher;
 import org.sotto.protocol.UntrustedIdentityException;
+import org.sotto.protocol.ecc.ECPublicKey;
 import org.sotto.protocol.message.PreKeySignalMessage;
 import org.sotto.protocol.message.SignalMessage;
+import org.sotto.protocol.sealed.SealedDecryptionResult;
+import org.sotto.protocol.sealed.SealedSessionCipher;
 
 /**
  * Turns one delivered envelope into a stored message: skips envelopes already stored, decrypts the
@@ -76,18 +81,25 @@ final class EnvelopeProcessor {
   private final ProtocolAddress local;
   private final Clock clock;
   private final SecureRandom rng;
+  // branch prof: profile keys in received content, and sealed-sender envelopes.
+  private final Profiles profiles;
+  private final SealedSender sealed;
 
   EnvelopeProcessor(
       LocalStore store,
       SqliteProtocolStore protocol,
       ProtocolAddress local,
       Clock clock,
-      SecureRandom rng) {
+      SecureRandom rng,
+      Profiles profiles,
+      SealedSender sealed) {
     this.store = store;
     this.protocol = protocol;
     this.local = local;
     this.clock = clock;
     this.rng = rng;
+    this.profiles = profiles;
+    this.sealed = sealed;
   }
 
   Outcome process(Envelope e) {
@@ -97,6 +109,9 @@ final class EnvelopeProcessor {
     try {
       if (store.history().hasSeen(guid)) {
         return new Duplicate();
+      }
+      if (e.getType() == Envelope.Type.UNIDENTIFIED_SENDER) { // branch prof
+        return processSealed(e, guid);
       }
       if (e.getType() != Envelope.Type.CIPHERTEXT && e.getType() != Envelope.Type.PREKEY_MESSAGE) {
         return failed(guid, source, ReceiveError.Kind.UNSUPPORTED_TYPE);
@@ -139,6 +154,13 @@ final class EnvelopeProcessor {
         e.getType() == Envelope.Type.PREKEY_MESSAGE
             ? cipher.decrypt(PreKeySignalMessage.fromBytes(content), now, rng)
             : cipher.decrypt(SignalMessage.fromBytes(content), now, rng);
+    return storePlaintext(guid, sender, from, plain, now);
+  }
+
+  /** Parses decrypted content and stores the message (inside the caller's commit). */
+  private IncomingMessage storePlaintext(
+      UUID guid, AccountId sender, ProtocolAddress from, byte[] plain, Instant now)
+      throws Exception {
     Content c;
     AccountId conversation = sender;
     try {
@@ -150,6 +172,7 @@ final class EnvelopeProcessor {
     } catch (IOException | IllegalArgumentException bad) {
       throw new UnreadableContent();
     }
+    profiles.remember(sender, from.deviceId(), c); // branch prof
     Instant sentAt = Instant.ofEpochMilli(c.timestamp());
     store
         .history()
@@ -163,6 +186,48 @@ final class EnvelopeProcessor {
                 now,
                 plain));
     return new IncomingMessage(guid, conversation, sender, from.deviceId(), sentAt, c.text());
+  }
+
+  // ---- branch prof: sealed sender ----
+
+  /**
+   * Opens a sealed-sender envelope with the pinned trust root, learns the sender from its
+   * certificate, and decrypts and stores it as other messages are (one commit, then ack). Without a
+   * pinned root (the server could not be asked) the envelope is not acknowledged and comes again.
+   */
+  private Outcome processSealed(Envelope e, UUID guid) throws StorageException {
+    Optional<ECPublicKey> root = sealed.pinnedTrustRoot();
+    if (root.isEmpty()) {
+      return failed(guid, "", ReceiveError.Kind.LOCAL_STORE);
+    }
+    byte[] content = e.getContent().toByteArray();
+    try {
+      return new Stored(
+          store.<IncomingMessage, Exception>atomically(
+              () -> {
+                Instant now = clock.instant();
+                SealedDecryptionResult r =
+                    new SealedSessionCipher(protocol, local).decrypt(content, root.get(), now, rng);
+                AccountId sender = AccountId.parse(r.senderUuid());
+                ProtocolAddress from = new ProtocolAddress(sender.toString(), r.senderDeviceId());
+                return storePlaintext(guid, sender, from, r.plaintext(), now);
+              }));
+    } catch (InvalidCertificateException ex) {
+      return failed(guid, "", ReceiveError.Kind.INVALID_SENDER_CERTIFICATE);
+    } catch (UntrustedIdentityException ex) {
+      return failed(guid, "", ReceiveError.Kind.UNTRUSTED_IDENTITY);
+    } catch (UnreadableContent ex) {
+      return failed(guid, "", ReceiveError.Kind.UNREADABLE_CONTENT);
+    } catch (StorageException | UncheckedStorageException ex) {
+      log.log(
+          System.Logger.Level.WARNING,
+          "local store failed while receiving: {0}",
+          ex.getClass().getSimpleName());
+      return failed(guid, "", ReceiveError.Kind.LOCAL_STORE);
+    } catch (Exception ex) {
+      // Bad MACs, malformed envelopes, unknown prekeys, duplicates: none may stop receiving.
+      return failed(guid, "", ReceiveError.Kind.UNDECRYPTABLE);
+    }
   }
 
   private static Failed failed(UUID guid, String source, ReceiveError.Kind kind) {

@@ -7,20 +7,29 @@ import java.util.List;
 import org.sotto.api.AccountId;
 import org.sotto.api.dto.OutgoingMessage;
 import org.sotto.api.dto.SendMessagesRequest;
+import org.sotto.api.proto.Envelope;
 import org.sotto.client.SottoException;
 import org.sotto.client.storage.SqliteProtocolStore;
+import org.sotto.client.storage.StorageException;
+import org.sotto.client.transport.HttpStatusException;
 import org.sotto.client.transport.SendResult;
 import org.sotto.client.transport.ServerApi;
 import org.sotto.client.transport.TransportException;
+import org.sotto.protocol.InvalidCertificateException;
+import org.sotto.protocol.InvalidKeyException;
 import org.sotto.protocol.NoSessionException;
 import org.sotto.protocol.ProtocolAddress;
 import org.sotto.protocol.SessionCipher;
 import org.sotto.protocol.UntrustedIdentityException;
 import org.sotto.protocol.message.CiphertextMessage;
+import org.sotto.protocol.sealed.SealedSessionCipher;
+import org.sotto.protocol.sealed.SenderCertificate;
 
 /**
  * Encrypts one plaintext for every device of one account and sends it, repairing the device list
- * when the server says it is wrong. Not thread-safe: the client calls it under its own lock.
+ * when the server says it is wrong. Sends to another account are sealed (sender hidden from the
+ * server) when we know its profile key; a refused token falls back to a normal send. Not
+ * thread-safe: the client calls it under its own lock.
  */
 final class MessageSender {
   /**
@@ -37,12 +46,21 @@ final class MessageSender {
   /** Envelope type of a session-starting prekey message. */
   static final int TYPE_PREKEY = 3;
 
+  /** Envelope type of a sealed-sender message (its sender is inside the encryption). */
+  static final int TYPE_UNIDENTIFIED_SENDER = Envelope.Type.UNIDENTIFIED_SENDER_VALUE;
+
+  /** The server's answer to a sealed send with a wrong delivery token. */
+  private static final int HTTP_UNAUTHORIZED = 401;
+
   private final ServerApi api;
   private final SqliteProtocolStore protocol;
   private final Sessions sessions;
   private final ProtocolAddress local;
   private final Clock clock;
   private final SecureRandom rng;
+  // branch prof: sealed sender to contacts whose profile key we know.
+  private final SealedSender sealed;
+  private final Profiles profiles;
 
   MessageSender(
       ServerApi api,
@@ -50,13 +68,17 @@ final class MessageSender {
       Sessions sessions,
       ProtocolAddress local,
       Clock clock,
-      SecureRandom rng) {
+      SecureRandom rng,
+      SealedSender sealed,
+      Profiles profiles) {
     this.api = api;
     this.protocol = protocol;
     this.sessions = sessions;
     this.local = local;
     this.clock = clock;
     this.rng = rng;
+    this.sealed = sealed;
+    this.profiles = profiles;
   }
 
   /**
@@ -70,6 +92,9 @@ final class MessageSender {
   int send(AccountId account, byte[] plaintext, long timestamp)
       throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
     int skip = account.toString().equals(local.name()) ? local.deviceId() : 0;
+    // branch prof: sealed when we know the recipient's profile key; copies to our own devices
+    // never.
+    byte[] accessKey = skip == 0 ? storage(() -> profiles.accessKeyOf(account)).orElse(null) : null;
     for (int attempt = 1; attempt <= MAX_SEND_ATTEMPTS; attempt++) {
       List<Integer> devices = devices(account, skip);
       if (devices.isEmpty()) {
@@ -83,10 +108,34 @@ final class MessageSender {
         }
       }
       List<OutgoingMessage> messages = new ArrayList<>(devices.size());
+      SenderCertificate certificate = accessKey == null ? null : certificate();
       for (int device : devices) {
-        messages.add(encrypt(account, device, plaintext));
+        messages.add(encrypt(account, device, plaintext, certificate));
       }
-      SendResult result = api.send(account, new SendMessagesRequest(messages, timestamp));
+      SendMessagesRequest request = new SendMessagesRequest(messages, timestamp);
+      SendResult result;
+      if (accessKey == null) {
+        result = api.send(account, request);
+      } else {
+        try {
+          result = api.sendSealed(account, request, accessKey);
+        } catch (HttpStatusException e) {
+          if (e.status() != HTTP_UNAUTHORIZED) {
+            throw e;
+          }
+          // The token is wrong: the recipient changed its profile key. Forget ours and send
+          // normally in this same call; its next message brings the new key. This retry does not
+          // count as an attempt (it happens at most once).
+          storage(
+              () -> {
+                profiles.forget(account);
+                return null;
+              });
+          accessKey = null;
+          attempt--;
+          continue;
+        }
+      }
       switch (result) {
         case SendResult.Sent sent -> {
           return messages.size();
@@ -117,9 +166,13 @@ final class MessageSender {
     return devices;
   }
 
-  private OutgoingMessage encrypt(AccountId account, int device, byte[] plaintext)
+  private OutgoingMessage encrypt(
+      AccountId account, int device, byte[] plaintext, SenderCertificate certificate)
       throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
     ProtocolAddress remote = address(account, device);
+    if (certificate != null) {
+      return encryptSealed(account, device, remote, plaintext, certificate);
+    }
     SessionCipher cipher = new SessionCipher(protocol, local, remote);
     CiphertextMessage message;
     try {
@@ -137,6 +190,48 @@ final class MessageSender {
     int registrationId = protocol.loadSession(remote).currentState().remoteRegistrationId();
     int type = message.type() == CiphertextMessage.PREKEY_TYPE ? TYPE_PREKEY : TYPE_CIPHERTEXT;
     return new OutgoingMessage(type, device, registrationId, message.serialize());
+  }
+
+  // ---- branch prof: sealed sender ----
+
+  /** Encrypts as {@link #encrypt} does, then seals the message with our sender certificate. */
+  private OutgoingMessage encryptSealed(
+      AccountId account,
+      int device,
+      ProtocolAddress remote,
+      byte[] plaintext,
+      SenderCertificate certificate)
+      throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
+    SealedSessionCipher cipher = new SealedSessionCipher(protocol, local);
+    byte[] content;
+    try {
+      try {
+        content = cipher.encrypt(remote, certificate, plaintext, clock.instant(), rng);
+      } catch (NoSessionException e) {
+        protocol.deleteSession(remote);
+        sessions.startOne(api, account, device);
+        content = cipher.encrypt(remote, certificate, plaintext, clock.instant(), rng);
+      }
+    } catch (NoSessionException e) {
+      throw new SottoException("a new session cannot send", e);
+    } catch (InvalidCertificateException | InvalidKeyException e) {
+      throw new SottoException("cannot seal the message: " + e.getMessage(), e);
+    }
+    int registrationId = protocol.loadSession(remote).currentState().remoteRegistrationId();
+    return new OutgoingMessage(TYPE_UNIDENTIFIED_SENDER, device, registrationId, content);
+  }
+
+  private SenderCertificate certificate()
+      throws SottoException, TransportException, InterruptedException {
+    try {
+      return sealed.certificate();
+    } catch (StorageException e) {
+      throw Errors.local(e);
+    }
+  }
+
+  private static <T> T storage(Errors.StorageCall<T, RuntimeException> call) throws SottoException {
+    return Errors.storage(call);
   }
 
   private static ProtocolAddress address(AccountId account, int device) {

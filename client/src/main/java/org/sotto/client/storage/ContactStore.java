@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The account's contacts: handle (in the clear, for lookups), profile name and unidentified access
- * key (encrypted, bound to the contact and the column). Thread-safe.
+ * The account's contacts: handle (in the clear, for lookups), profile name, unidentified access key
+ * and profile key (encrypted, bound to the contact and the column). Thread-safe.
  */
 public final class ContactStore {
   private static final String TABLE = "contacts";
@@ -100,6 +100,86 @@ public final class ContactStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("DELETE FROM contacts WHERE account_id = ?")) {
+            ps.setString(1, accountId.toString());
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  // ---- profile keys (branch prof) ----
+
+  /** The profile key {@code accountId} shared with us, if any. */
+  public Optional<SecretBytes> profileKey(UUID accountId) throws StorageException {
+    Objects.requireNonNull(accountId, "accountId");
+    String id = accountId.toString();
+    return store.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT profile_key_enc FROM contacts WHERE account_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              byte[] enc = rs.next() ? rs.getBytes(1) : null;
+              if (enc == null) {
+                return Optional.<SecretBytes>empty();
+              }
+              byte[] raw = store.cipher().decrypt(enc, row("profile_key_enc", id), TABLE);
+              SecretBytes key = SecretBytes.copyOf(raw);
+              Arrays.fill(raw, (byte) 0);
+              return Optional.of(key);
+            }
+          }
+        });
+  }
+
+  /**
+   * Stores the profile key {@code accountId} shared and the delivery token derived from it,
+   * replacing older ones; adds the contact (without handle) if it is new. Joins an enclosing
+   * transaction.
+   */
+  public void putProfileKey(UUID accountId, SecretBytes profileKey, SecretBytes accessKey)
+      throws StorageException {
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(profileKey, "profileKey");
+    Objects.requireNonNull(accessKey, "accessKey");
+    String id = accountId.toString();
+    FieldCipher cipher = store.cipher();
+    byte[] rawKey = profileKey.bytes();
+    byte[] rawUak = accessKey.bytes();
+    byte[] keyEnc = cipher.encrypt(rawKey, row("profile_key_enc", id));
+    byte[] uakEnc = cipher.encrypt(rawUak, row("uak_enc", id));
+    Arrays.fill(rawKey, (byte) 0);
+    Arrays.fill(rawUak, (byte) 0);
+    store.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  """
+                  INSERT INTO contacts (account_id, profile_key_enc, uak_enc) VALUES (?, ?, ?)
+                  ON CONFLICT (account_id) DO UPDATE SET
+                    profile_key_enc = excluded.profile_key_enc, uak_enc = excluded.uak_enc
+                  """)) {
+            ps.setString(1, id);
+            ps.setBytes(2, keyEnc);
+            ps.setBytes(3, uakEnc);
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Forgets the profile key, delivery token and profile name of {@code accountId} (the server
+   * refused the token: the contact changed keys). Returns whether a key was known.
+   */
+  public boolean forgetProfileKey(UUID accountId) throws StorageException {
+    Objects.requireNonNull(accountId, "accountId");
+    return store.transaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE contacts SET profile_key_enc = NULL, uak_enc = NULL,"
+                      + " profile_name_enc = NULL"
+                      + " WHERE account_id = ? AND profile_key_enc IS NOT NULL")) {
             ps.setString(1, accountId.toString());
             return ps.executeUpdate() == 1;
           }
