@@ -9,6 +9,12 @@ public interface MessageListener {
   /** A new message, already stored in the history. */
   void onMessage(IncomingMessage message);
 
+  /**
+   * A delivery or read receipt for messages we sent; the status in the history was updated before.
+   * Receipts never arrive as messages.
+   */
+  default void onReceipt(Receipt receipt) {}
+
   /** An envelope that could not be read; the connection carries on. */
   default void onError(ReceiveError error) {}
 

@@ -40,6 +40,8 @@ final class DeliveryBridge implements DeliveryConnection.Listener {
       switch (outcome) {
         case EnvelopeProcessor.Stored s -> listener.onMessage(s.message());
         case EnvelopeProcessor.Failed f -> listener.onError(f.error());
+        case EnvelopeProcessor.Receipted r -> listener.onReceipt(r.receipt());
+        case EnvelopeProcessor.TimerChanged t -> {}
         case EnvelopeProcessor.Duplicate d -> {}
       }
     } catch (RuntimeException e) {
