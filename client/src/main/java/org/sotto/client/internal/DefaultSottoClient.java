@@ -604,6 +604,14 @@ public final class DefaultSottoClient implements SottoClient {
     return account;
   }
 
+  Attachments attachmentsForTest() {
+    return attachments;
+  }
+
+  Path storeFolderForTest() {
+    return store.databaseFile().toAbsolutePath().getParent();
+  }
+
   @Override
   public String toString() {
     return "SottoClient[" + account.accountId() + "." + account.deviceId() + "]";
