@@ -8,9 +8,9 @@ import org.sotto.api.AccountId;
 import org.sotto.client.internal.DefaultSottoClient;
 
 /**
- * One local account on one device: registers, sends and receives end-to-end encrypted text, keeps
- * its keys and history in the encrypted local store and never hands a private key or a plaintext to
- * the server.
+ * One local account on one device: registers, sends and receives end-to-end encrypted text and
+ * attachments with delivery/read receipts and disappearing-message timers, keeps its keys and
+ * history in the encrypted local store and never hands a private key or a plaintext to the server.
  *
  * <p>A recipient is named by handle or by account id (the UUID's text form).
  *

@@ -138,6 +138,9 @@ record Content(
       throw new IllegalArgumentException(
           "a receipt acknowledges 1.." + MAX_RECEIPT_TIMESTAMPS + " messages");
     }
+    if (timestamps.stream().anyMatch(t -> t == null || t <= 0)) {
+      throw new IllegalArgumentException("a receipt names messages by positive timestamps");
+    }
     return new Content(
         VERSION, null, timestamp, null, null, new Receipt(type, List.copyOf(timestamps)), null);
   }

@@ -203,6 +203,23 @@ class AttachmentsIntegrationTest {
   }
 
   @Test
+  void receive_blobGoneFromServer_keepsTextAndReportsDownloadFailed() throws Exception {
+    DefaultSottoClient alice = register("alice");
+    DefaultSottoClient bob = register("bob");
+    Set<Path> before = serverBlobs();
+    alice.send(handleOf(bob), "lost file", List.of(randomFile("gone.bin", 100)), null);
+    Set<Path> after = serverBlobs();
+    after.removeAll(before);
+    assertEquals(1, after.size());
+    Files.delete(after.iterator().next());
+
+    IncomingMessage m = receiveOne(bob);
+    assertEquals("lost file", m.text());
+    assertEquals(ReceivedAttachment.Failure.DOWNLOAD_FAILED, m.attachments().get(0).failure());
+    assertTrue(filesIn(folderOf(bob)).isEmpty());
+  }
+
+  @Test
   void receive_pointerWithWrongKey_keepsTextReportsInvalidAndLeavesNoFile() throws Exception {
     DefaultSottoClient alice = register("alice");
     DefaultSottoClient bob = register("bob");

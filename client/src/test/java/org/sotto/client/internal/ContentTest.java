@@ -137,6 +137,16 @@ class ContentTest {
   }
 
   @Test
+  void receipt_emptyOrNonPositiveTimestamps_throws() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Content.receipt(Content.Receipt.READ, java.util.List.of(), 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Content.receipt(Content.Receipt.READ, java.util.List.of(0L), 1));
+  }
+
+  @Test
   void decode_malformedReceipt_throws() {
     assertThrows(
         IOException.class,
