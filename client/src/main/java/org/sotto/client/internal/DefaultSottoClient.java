@@ -23,7 +23,6 @@ import org.sotto.client.SottoClient;
 import org.sotto.client.SottoException;
 import org.sotto.client.TransferListener;
 import org.sotto.client.UntrustedIdentityException;
-import org.sotto.client.storage.HistoryStore;
 import org.sotto.client.storage.LocalStore;
 import org.sotto.client.storage.SqliteProtocolStore;
 import org.sotto.client.storage.StorageException;
@@ -471,14 +470,7 @@ public final class DefaultSottoClient implements SottoClient {
 
   /** Deletes expired messages and their saved attachment files. */
   void purgeExpired() throws StorageException {
-    List<UUID> expired;
-    do {
-      expired = store.history().expired(clock.instant());
-      for (UUID g : expired) {
-        attachments.deleteFiles(g);
-        store.history().delete(g);
-      }
-    } while (expired.size() == HistoryStore.MAX_PAGE);
+    timers.purge(clock.instant(), attachments);
   }
 
   private void purgeExpiredQuietly() {

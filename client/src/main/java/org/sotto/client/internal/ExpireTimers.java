@@ -3,7 +3,10 @@ package org.sotto.client.internal;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import org.sotto.client.storage.HistoryStore;
 import org.sotto.client.storage.LocalStore;
 import org.sotto.client.storage.StorageException;
 
@@ -35,6 +38,21 @@ final class ExpireTimers {
   void set(String conversation, long seconds) throws StorageException {
     store.putSetting(
         SETTING + conversation, ByteBuffer.allocate(Long.BYTES).putLong(seconds).array());
+  }
+
+  /**
+   * Deletes the messages expired at {@code now} with their saved attachment files (files first: a
+   * crash in between leaves a message without its file, never a file without its message).
+   */
+  void purge(Instant now, Attachments attachments) throws StorageException {
+    List<UUID> expired;
+    do {
+      expired = store.history().expired(now);
+      for (UUID g : expired) {
+        attachments.deleteFiles(g);
+        store.history().delete(g);
+      }
+    } while (expired.size() == HistoryStore.MAX_PAGE);
   }
 
   /** When a message of {@code conversation} stored at {@code now} disappears, or null never. */

@@ -69,6 +69,12 @@ class ReceiptsAndTimerIntegrationTest {
   private static final class Receipts implements MessageListener {
     final List<Receipt> receipts = new ArrayList<>();
     final List<Object> errors = new ArrayList<>();
+    final List<Duration> timers = new ArrayList<>();
+
+    @Override
+    public void onExpireTimerChanged(org.sotto.api.AccountId conversation, Duration timer) {
+      timers.add(timer);
+    }
 
     @Override
     public void onMessage(IncomingMessage message) {}
@@ -151,8 +157,10 @@ class ReceiptsAndTimerIntegrationTest {
     Path file = Files.writeString(dir.resolve("secret.txt"), "gone soon");
     alice.send(b, "this one disappears", List.of(file), null);
 
-    List<IncomingMessage> got = bob.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, null);
+    Receipts bobSees = new Receipts();
+    List<IncomingMessage> got = bob.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, bobSees);
     assertEquals(2, got.size(), "the timer change is not a message");
+    assertEquals(List.of(Duration.ofHours(1)), bobSees.timers);
     assertEquals(Duration.ofHours(1), bob.expireTimer(a));
     Path saved = got.get(1).attachments().get(0).path();
     assertTrue(Files.exists(saved));
