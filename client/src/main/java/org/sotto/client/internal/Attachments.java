@@ -67,7 +67,7 @@ final class Attachments {
     }
 
     ReceivedAttachment view() {
-      String name = pointer.fileName() == null ? "" : pointer.fileName();
+      String name = pointer.fileName() == null ? "" : safeName(pointer.fileName());
       String type = pointer.contentType() == null ? "" : pointer.contentType();
       if (path != null) {
         return new ReceivedAttachment(name, type, pointer.size(), Path.of(path), null);

@@ -245,6 +245,25 @@ class AttachmentsIntegrationTest {
   }
 
   @Test
+  void receive_senderFileNameWithPath_isSavedInsideAttachmentsFolder() throws Exception {
+    DefaultSottoClient alice = register("alice");
+    DefaultSottoClient bob = register("bob");
+    Content.Attachment real =
+        alice.attachmentsForTest().upload(randomFile("ok.bin", 300), TransferListener.NONE);
+    Content.Attachment hostile =
+        new Content.Attachment(
+            real.id(), real.key(), real.digest(), real.size(), "../../../.evil\n.sh", null);
+    alice.sendContentForTest(
+        bob.accountId(), (ts, dest) -> Content.message("named", ts, dest, List.of(hostile)), false);
+
+    ReceivedAttachment a = receiveOne(bob).attachments().get(0);
+    assertTrue(a.saved());
+    assertEquals(folderOf(bob), a.path().getParent());
+    assertEquals("evil.sh", a.fileName());
+    assertTrue(a.path().getFileName().toString().endsWith("-evil.sh"), a.path().toString());
+  }
+
+  @Test
   void send_missingFile_throwsTypedErrorAndSendsNothing() throws Exception {
     DefaultSottoClient alice = register("alice");
     DefaultSottoClient bob = register("bob");

@@ -32,6 +32,13 @@ class ContentTest {
   }
 
   @Test
+  void encode_textMessage_writesOnlyItsFields() {
+    assertEquals(
+        "{\"v\":1,\"text\":\"x\",\"timestamp\":1}",
+        new String(Content.of("x", 1, null).encode(), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void decode_unknownFields_areIgnored() throws Exception {
     Content c = Content.decode(utf8("{\"v\":1,\"text\":\"hi\",\"timestamp\":5,\"later\":[1]}"));
     assertEquals("hi", c.text());
