@@ -39,6 +39,12 @@ public record ReceivedAttachment(
     }
   }
 
+  /** Leaves the file name and path out (they may say what the file is about). */
+  @Override
+  public String toString() {
+    return "ReceivedAttachment[" + size + " bytes" + (failure == null ? "" : ", " + failure) + "]";
+  }
+
   /** Whether the file was saved. */
   public boolean saved() {
     return path != null;

@@ -189,7 +189,12 @@ public final class DefaultSottoClient implements SottoClient {
     TransferListener listener = progress == null ? TransferListener.NONE : progress;
     Content.message(text, 0, null, null); // Checks the text before anything is uploaded.
     Attachments.checkFiles(files);
-    recipients.resolve(recipient); // An unknown recipient fails before the uploads.
+    lock.lock();
+    try {
+      recipients.resolve(recipient); // An unknown recipient fails before the uploads.
+    } finally {
+      lock.unlock();
+    }
     // Encrypting and uploading run without the lock: receiving goes on meanwhile.
     List<Content.Attachment> pointers = new ArrayList<>(files.size());
     for (Path f : files) {
@@ -439,8 +444,9 @@ public final class DefaultSottoClient implements SottoClient {
       purgeExpired();
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
-    } catch (StorageException | UncheckedStorageException ex) {
-      // The message itself is stored; downloads left pending are retried on redelivery.
+    } catch (StorageException | RuntimeException ex) {
+      // The message itself is stored; downloads left pending are retried on redelivery. Nothing
+      // here may stop receiving.
       log.log(
           System.Logger.Level.WARNING,
           "after-receive work failed: {0}",
