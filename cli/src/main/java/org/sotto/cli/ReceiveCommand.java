@@ -1,5 +1,6 @@
 package org.sotto.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Duration;
 import java.util.List;
@@ -8,6 +9,7 @@ import org.sotto.cli.account.Failures;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
 import org.sotto.client.ReceiveError;
+import org.sotto.client.ReceivedAttachment;
 import org.sotto.client.SottoClient;
 import org.sotto.client.SottoException;
 import picocli.CommandLine.Command;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sotto receive [--timeout SECONDS]}: prints the messages waiting on the server, one per
- * line (one JSON object per line with {@code -o json}), and errors on standard error.
+ * line with an indented line per saved attachment path (one JSON object per line with {@code -o
+ * json}, attachments inside), and errors on standard error. Receipts are applied silently.
  */
 @Command(
     mixinStandardHelpOptions = true,
@@ -44,7 +47,7 @@ final class ReceiveCommand extends ClientVerb {
       int device,
       long timestamp,
       String text,
-      List<Object> attachments) {
+      List<JsonAttachment> attachments) {
     static JsonMessage from(IncomingMessage m) {
       String uuid = m.sender().toString();
       return new JsonMessage(
@@ -54,8 +57,42 @@ final class ReceiveCommand extends ClientVerb {
           m.senderDevice(),
           m.sentAt().toEpochMilli(),
           m.text(),
-          List.of());
+          m.attachments().stream().map(JsonAttachment::from).toList());
     }
+  }
+
+  /**
+   * One attachment as JSON: {@code path} is where it was saved, or null when it could not be; then
+   * {@code failure} says why ({@code INVALID}, {@code DOWNLOAD_FAILED}, ...).
+   */
+  @JsonPropertyOrder({"fileName", "size", "path", "failure"})
+  record JsonAttachment(
+      String fileName,
+      long size,
+      String path,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String failure) {
+    static JsonAttachment from(ReceivedAttachment a) {
+      return new JsonAttachment(
+          a.fileName(),
+          a.size(),
+          a.saved() ? a.path().toString() : null,
+          a.saved() ? null : a.failure().name());
+    }
+  }
+
+  /** The plain form of a message: one line, then one indented line per attachment. */
+  static String plain(IncomingMessage m) {
+    StringBuilder b =
+        new StringBuilder(m.sentAt() + " " + m.sender() + "." + m.senderDevice() + ": " + m.text());
+    for (ReceivedAttachment a : m.attachments()) {
+      b.append(System.lineSeparator());
+      if (a.saved()) {
+        b.append("  attachment: ").append(a.path());
+      } else {
+        b.append("  attachment not saved (").append(a.failure()).append("): ").append(a.fileName());
+      }
+    }
+    return b.toString();
   }
 
   @Override
@@ -80,9 +117,7 @@ final class ReceiveCommand extends ClientVerb {
       List<IncomingMessage> messages =
           client.receiveUntilQueueEmpty(Duration.ofSeconds(timeoutSeconds), errors);
       for (IncomingMessage m : messages) {
-        print(
-            m.sentAt() + " " + m.sender() + "." + m.senderDevice() + ": " + m.text(),
-            JsonMessage.from(m));
+        print(plain(m), JsonMessage.from(m));
       }
     } catch (SottoException e) {
       throw Failures.map(e);

@@ -8,9 +8,9 @@ import org.sotto.api.AccountId;
 import org.sotto.client.internal.DefaultSottoClient;
 
 /**
- * One local account on one device: registers, sends and receives end-to-end encrypted text, keeps
- * its keys and history in the encrypted local store and never hands a private key or a plaintext to
- * the server.
+ * One local account on one device: registers, sends and receives end-to-end encrypted text and
+ * attachments with delivery/read receipts and disappearing-message timers, keeps its keys and
+ * history in the encrypted local store and never hands a private key or a plaintext to the server.
  *
  * <p>A recipient is named by handle or by account id (the UUID's text form).
  *
@@ -61,6 +61,45 @@ public interface SottoClient extends AutoCloseable {
   long send(AccountId recipient, String text) throws SottoException, InterruptedException;
 
   /**
+   * Sends {@code text} (may be empty) with {@code attachments}: each file is encrypted with a fresh
+   * key into a temporary file next to the store (never held in memory whole), uploaded (resumable)
+   * while receiving goes on, and the message with the pointers is sent as {@link #send(String,
+   * String)} does. Returns the sender timestamp.
+   *
+   * @param progress told about upload progress; may be null
+   * @throws AttachmentFileException a file is missing, unreadable or larger than the limit (at most
+   *     100 MiB minus 64 bytes, the server's default limit for the encrypted blob); nothing was
+   *     sent
+   * @throws UntrustedIdentityException the recipient's identity changed; nothing was sent
+   * @throws UnknownRecipientException no such handle or account
+   * @throws SottoException the server or the local store failed
+   */
+  long send(String recipient, String text, List<Path> attachments, TransferListener progress)
+      throws SottoException, InterruptedException;
+
+  /**
+   * Tells {@code recipient} that we read its messages sent at {@code sentTimestamps} (their {@link
+   * IncomingMessage#sentAt()} in epoch milliseconds). Delivery receipts are sent automatically for
+   * every message received.
+   */
+  void markRead(String recipient, List<Long> sentTimestamps)
+      throws SottoException, InterruptedException;
+
+  /**
+   * Sets the disappearing-message timer of the conversation with {@code recipient} (zero turns it
+   * off) and sends the change to the recipient and our other devices. Messages stored while a timer
+   * is set are deleted, with their saved attachment files, that long after this device stored them
+   * (sent or received); expired messages are purged on open, on receive and when the history is
+   * read.
+   *
+   * @throws IllegalArgumentException the timer is negative or longer than one year
+   */
+  void setExpireTimer(String recipient, Duration timer) throws SottoException, InterruptedException;
+
+  /** The disappearing-message timer of the conversation with {@code recipient} (zero when off). */
+  Duration expireTimer(String recipient) throws SottoException, InterruptedException;
+
+  /**
    * Starts receiving in the background: each envelope is decrypted, stored with its session in one
    * commit, acknowledged and then passed to {@code listener}. A second call replaces the first.
    */
@@ -91,7 +130,7 @@ public interface SottoClient extends AutoCloseable {
    */
   String safetyNumber(String recipient) throws SottoException, InterruptedException;
 
-  // ---- profiles (branch prof) ----
+  // ---- profiles ----
 
   /**
    * Sets this account's profile name ({@code ""} removes it). It is encrypted under the account's

@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.sotto.api.AccountId;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
+import org.sotto.client.Receipt;
 import org.sotto.client.ReceiveError;
 
 /**
  * Collects messages until the server's stored queue is delivered, for {@code
- * receiveUntilQueueEmpty}; errors are passed on. Thread-safe.
+ * receiveUntilQueueEmpty}; errors, receipts and timer changes are passed on. Thread-safe.
  */
 final class CollectingListener implements MessageListener {
   private final List<IncomingMessage> out = new ArrayList<>();
@@ -26,6 +28,20 @@ final class CollectingListener implements MessageListener {
   @Override
   public synchronized void onMessage(IncomingMessage message) {
     out.add(message);
+  }
+
+  @Override
+  public void onReceipt(Receipt receipt) {
+    if (errors != null) {
+      errors.onReceipt(receipt);
+    }
+  }
+
+  @Override
+  public void onExpireTimerChanged(AccountId conversation, Duration timer) {
+    if (errors != null) {
+      errors.onExpireTimerChanged(conversation, timer);
+    }
   }
 
   @Override

@@ -18,9 +18,11 @@ import org.sotto.api.proto.Envelope;
 import org.sotto.client.HistoryEntry;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
+import org.sotto.client.MessageStatus;
 import org.sotto.client.ProfileName;
 import org.sotto.client.SottoClient;
 import org.sotto.client.SottoException;
+import org.sotto.client.TransferListener;
 import org.sotto.client.UntrustedIdentityException;
 import org.sotto.client.storage.LocalStore;
 import org.sotto.client.storage.SqliteProtocolStore;
@@ -70,8 +72,10 @@ public final class DefaultSottoClient implements SottoClient {
   private final EnvelopeProcessor processor;
   private final Recipients recipients;
   private final Identities identities;
-  private final Profiles profiles; // branch prof
-  private final SealedSender sealed; // branch prof
+  private final Profiles profiles;
+  private final SealedSender sealed;
+  private final Attachments attachments;
+  private final ExpireTimers timers;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Guarded by lock.
@@ -100,7 +104,11 @@ public final class DefaultSottoClient implements SottoClient {
     this.profiles = new Profiles(store, api, local, rng);
     this.sealed = new SealedSender(store, protocol, api, local, clock);
     this.sender = new MessageSender(api, protocol, sessions, local, clock, rng, sealed, profiles);
-    this.processor = new EnvelopeProcessor(store, protocol, local, clock, rng, profiles, sealed);
+    this.attachments = new Attachments(store, api, rng);
+    this.timers = new ExpireTimers(store);
+    this.processor =
+        new EnvelopeProcessor(
+            store, protocol, local, clock, rng, profiles, sealed, attachments, timers);
     this.recipients = new Recipients(store, protocol, api);
     this.identities = new Identities(store, protocol, api, sessions, local);
   }
@@ -130,7 +138,9 @@ public final class DefaultSottoClient implements SottoClient {
   static DefaultSottoClient open(
       Path storeDir, String name, char[] passphrase, Clock clock, SecureRandom rng)
       throws SottoException {
-    return Registration.open(storeDir, name, passphrase, clock, rng);
+    DefaultSottoClient c = Registration.open(storeDir, name, passphrase, clock, rng);
+    c.purgeExpiredQuietly();
+    return c;
   }
 
   @Override
@@ -143,19 +153,119 @@ public final class DefaultSottoClient implements SottoClient {
     return account.deviceId();
   }
 
+  /** Builds the content of one send for its timestamp (and the destination of our copy). */
+  @FunctionalInterface
+  interface ContentAt {
+    Content at(long timestamp, String destinationOrNull);
+  }
+
+  /** What one send does besides sending. */
+  private record SendPlan(
+      ContentAt content, boolean copyToOwnDevices, boolean storeInHistory, List<Path> sentFiles) {}
+
   @Override
   public long send(String recipient, String text) throws SottoException, InterruptedException {
+    Objects.requireNonNull(text, "text");
+    Content.of(text, 0, null); // Checks the text before anything is sent.
+    return sendTo(
+        recipient, new SendPlan((ts, dest) -> Content.of(text, ts, dest), true, true, List.of()));
+  }
+
+  @Override
+  public long send(AccountId recipient, String text) throws SottoException, InterruptedException {
+    Objects.requireNonNull(recipient, "recipient");
+    Objects.requireNonNull(text, "text");
+    Content.of(text, 0, null);
+    lock.lock();
+    try {
+      return sendLocked(
+          recipient,
+          recipient.toString(),
+          new SendPlan((ts, dest) -> Content.of(text, ts, dest), true, true, List.of()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long send(
+      String recipient, String text, List<Path> attachmentFiles, TransferListener progress)
+      throws SottoException, InterruptedException {
+    Objects.requireNonNull(text, "text");
+    List<Path> files = List.copyOf(attachmentFiles);
+    TransferListener listener = progress == null ? TransferListener.NONE : progress;
+    Content.message(text, 0, null, null); // Checks the text before anything is uploaded.
+    Attachments.checkFiles(files);
+    lock.lock();
+    try {
+      recipients.resolve(recipient); // An unknown recipient fails before the uploads.
+    } finally {
+      lock.unlock();
+    }
+    // Encrypting and uploading run without the lock: receiving goes on meanwhile.
+    List<Content.Attachment> pointers = new ArrayList<>(files.size());
+    for (Path f : files) {
+      pointers.add(attachments.upload(f, listener));
+    }
+    return sendTo(
+        recipient,
+        new SendPlan((ts, dest) -> Content.message(text, ts, dest, pointers), true, true, files));
+  }
+
+  @Override
+  public void markRead(String recipient, List<Long> sentTimestamps)
+      throws SottoException, InterruptedException {
+    List<Long> ts = List.copyOf(sentTimestamps);
+    if (ts.isEmpty()) {
+      return;
+    }
+    for (int from = 0; from < ts.size(); from += Content.MAX_RECEIPT_TIMESTAMPS) {
+      List<Long> part =
+          ts.subList(from, Math.min(ts.size(), from + Content.MAX_RECEIPT_TIMESTAMPS));
+      Content.receipt(Content.Receipt.READ, part, 1); // Checks before sending.
+      sendTo(
+          recipient,
+          new SendPlan(
+              (t, dest) -> Content.receipt(Content.Receipt.READ, part, t),
+              false,
+              false,
+              List.of()));
+    }
+  }
+
+  @Override
+  public void setExpireTimer(String recipient, Duration timer)
+      throws SottoException, InterruptedException {
+    Objects.requireNonNull(timer, "timer");
+    long seconds = timer.toSeconds();
+    if (timer.isNegative() || seconds > Content.MAX_EXPIRE_TIMER_SECONDS) {
+      throw new IllegalArgumentException(
+          "timer: 0.." + Content.MAX_EXPIRE_TIMER_SECONDS + " seconds");
+    }
+    sendTo(
+        recipient,
+        new SendPlan((t, dest) -> Content.timerChange(seconds, t, dest), true, false, List.of()));
+  }
+
+  @Override
+  public Duration expireTimer(String recipient) throws SottoException, InterruptedException {
+    AccountId id = recipients.known(recipient);
+    return Errors.storage(() -> timers.get(id.toString()));
+  }
+
+  /** Resolves {@code recipient} and sends under the lock, retrying once if the handle moved. */
+  private long sendTo(String recipient, SendPlan plan) throws SottoException, InterruptedException {
     lock.lock();
     try {
       AccountId to = recipients.resolve(recipient);
       try {
-        return sendLocked(to, recipient, text);
+        return sendLocked(to, recipient, plan);
       } catch (SottoException e) {
         if (Recipients.isHandle(recipient)
             && e.getCause() instanceof HttpStatusException h
             && h.status() == HTTP_NOT_FOUND) {
           // The remembered account is gone: ask who has the handle now (and check its identity).
-          return sendLocked(recipients.refresh(recipient), recipient, text);
+          return sendLocked(recipients.refresh(recipient), recipient, plan);
         }
         throw e;
       }
@@ -164,24 +274,13 @@ public final class DefaultSottoClient implements SottoClient {
     }
   }
 
-  @Override
-  public long send(AccountId recipient, String text) throws SottoException, InterruptedException {
-    Objects.requireNonNull(recipient, "recipient");
-    lock.lock();
-    try {
-      return sendLocked(recipient, recipient.toString(), text);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private long sendLocked(AccountId to, String named, String text)
+  private long sendLocked(AccountId to, String named, SendPlan plan)
       throws SottoException, InterruptedException {
     // Timestamps identify a sender's messages and order the history: never reuse one.
     long timestamp = Math.max(clock.millis(), lastTimestamp + 1);
     lastTimestamp = timestamp;
-    Content content = Content.of(text, timestamp, null);
-    // branch prof: every message carries our profile key (history keeps the content without it).
+    Content content = plan.content().at(timestamp, null);
+    // Every content carries our profile key; the history keeps it without.
     byte[] profileKey = Errors.storage(profiles::ownKey).orElse(null);
     Content wire = profileKey == null ? content : content.withProfileKey(profileKey);
     try {
@@ -193,10 +292,10 @@ public final class DefaultSottoClient implements SottoClient {
     } catch (UncheckedStorageException e) {
       throw Errors.local(e.getCause());
     }
-    if (!to.equals(accountId()) && haveOtherDevices()) {
-      Content copy = Content.of(text, timestamp, to.toString());
+    if (plan.copyToOwnDevices() && !to.equals(accountId()) && haveOtherDevices()) {
+      Content copy = plan.content().at(timestamp, to.toString());
       if (profileKey != null) {
-        copy = copy.withProfileKey(profileKey); // branch prof: linked devices adopt it
+        copy = copy.withProfileKey(profileKey); // Linked devices adopt it.
       }
       try {
         sender.send(accountId(), copy.encode(), timestamp);
@@ -208,6 +307,23 @@ public final class DefaultSottoClient implements SottoClient {
         throw Errors.local(e.getCause());
       }
     }
+    if (content.expireTimer() != null) {
+      Errors.storage(
+          () -> {
+            timers.set(to.toString(), content.expireTimer());
+            return null;
+          });
+    }
+    if (plan.storeInHistory()) {
+      storeSent(to, timestamp, content, plan.sentFiles());
+    }
+    profiles.uploadIfPendingQuietly();
+    return timestamp;
+  }
+
+  private void storeSent(AccountId to, long timestamp, Content content, List<Path> files)
+      throws SottoException {
+    Instant now = clock.instant();
     StoredMessage stored =
         new StoredMessage(
             UUID.randomUUID(),
@@ -215,11 +331,38 @@ public final class DefaultSottoClient implements SottoClient {
             accountId().toString(),
             deviceId(),
             Instant.ofEpochMilli(timestamp),
-            clock.instant(),
+            now,
             content.encode());
-    Errors.storage(() -> store.history().add(stored));
-    profiles.uploadIfPendingQuietly(); // branch prof
-    return timestamp;
+    List<Attachments.Record> records = new ArrayList<>();
+    List<Content.Attachment> pointers = content.attachmentList();
+    for (int i = 0; i < pointers.size(); i++) {
+      records.add(
+          new Attachments.Record(
+              pointers.get(i), files.get(i).toAbsolutePath().toString(), null, false));
+    }
+    Errors.storage(
+        () ->
+            store.<Void, RuntimeException>atomically(
+                () -> {
+                  store.history().add(stored, timers.expiresAt(to.toString(), now));
+                  store
+                      .history()
+                      .state()
+                      .putStatus(stored.guid(), to.toString(), MessageStatus.SENT.ordinal());
+                  attachments.putRecords(stored.guid(), records);
+                  return null;
+                }));
+  }
+
+  /** Sends a content built by {@code content} to {@code to} (tests: crafted contents). */
+  long sendContentForTest(AccountId to, ContentAt content, boolean storeInHistory)
+      throws SottoException, InterruptedException {
+    lock.lock();
+    try {
+      return sendLocked(to, to.toString(), new SendPlan(content, false, storeInHistory, List.of()));
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Whether this account has devices besides this one (asked every {@link #OWN_DEVICES_TTL}). */
@@ -239,7 +382,7 @@ public final class DefaultSottoClient implements SottoClient {
   public void startReceiving(MessageListener listener) {
     Objects.requireNonNull(listener, "listener");
     stopReceiving();
-    pinTrustRoot(); // branch prof
+    pinTrustRoot();
     DeliveryBridge r = new DeliveryBridge(listener, this::process, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
     r.connection.complete(c);
@@ -264,7 +407,7 @@ public final class DefaultSottoClient implements SottoClient {
   public List<IncomingMessage> receiveUntilQueueEmpty(Duration timeout, MessageListener errors)
       throws SottoException, InterruptedException {
     Objects.requireNonNull(timeout, "timeout");
-    pinTrustRoot(); // branch prof
+    pinTrustRoot();
     CollectingListener collect = new CollectingListener(errors);
     DeliveryBridge r = new DeliveryBridge(collect, this::process, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
@@ -284,13 +427,82 @@ public final class DefaultSottoClient implements SottoClient {
     return collect.messages();
   }
 
-  /** Processes one envelope under the client lock. Package-private for the duplicate test. */
+  /**
+   * Processes one envelope: decrypts and stores it under the client lock, then, without the lock,
+   * downloads its attachments (so a long transfer does not stop sending), sends the delivery
+   * receipt and purges expired messages. The caller acks after this returns, so an envelope is
+   * acked only once its message is stored; if the process dies during a download the envelope comes
+   * again and the pending downloads are retried. Package-private for the duplicate test.
+   */
   EnvelopeProcessor.Outcome process(Envelope e) {
+    EnvelopeProcessor.Outcome outcome;
     lock.lock();
     try {
-      return processor.process(e);
+      outcome = processor.process(e);
     } finally {
       lock.unlock();
+    }
+    try {
+      switch (outcome) {
+        case EnvelopeProcessor.Stored s -> {
+          IncomingMessage m = s.message();
+          if (!m.attachments().isEmpty()) {
+            m = m.withAttachments(attachments.completePending(m.guid()));
+            outcome = new EnvelopeProcessor.Stored(m);
+          }
+          if (!m.sender().equals(accountId())) {
+            sendDeliveryReceipt(m);
+          }
+        }
+        case EnvelopeProcessor.Duplicate d -> attachments.completePending(d.guid());
+        default -> {}
+      }
+      purgeExpired();
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    } catch (StorageException | RuntimeException ex) {
+      // The message itself is stored; downloads left pending are retried on redelivery. Nothing
+      // here may stop receiving.
+      log.log(
+          System.Logger.Level.WARNING,
+          "after-receive work failed: {0}",
+          ex.getClass().getSimpleName());
+    }
+    return outcome;
+  }
+
+  private void sendDeliveryReceipt(IncomingMessage m) throws InterruptedException {
+    long sent = m.sentAt().toEpochMilli();
+    try {
+      sendTo(
+          m.sender().toString(),
+          new SendPlan(
+              (t, dest) -> Content.receipt(Content.Receipt.DELIVERY, List.of(sent), t),
+              false,
+              false,
+              List.of()));
+    } catch (SottoException | RuntimeException ex) {
+      // A receipt is a courtesy: the message is stored either way.
+      log.log(
+          System.Logger.Level.INFO,
+          "delivery receipt not sent: {0}",
+          ex.getClass().getSimpleName());
+    }
+  }
+
+  /** Deletes expired messages and their saved attachment files. */
+  void purgeExpired() throws StorageException {
+    timers.purge(clock.instant(), attachments);
+  }
+
+  private void purgeExpiredQuietly() {
+    try {
+      purgeExpired();
+    } catch (StorageException | UncheckedStorageException e) {
+      log.log(
+          System.Logger.Level.WARNING,
+          "purging expired messages failed: {0}",
+          e.getClass().getSimpleName());
     }
   }
 
@@ -299,7 +511,7 @@ public final class DefaultSottoClient implements SottoClient {
     lock.lock();
     try {
       preKeys.maintain(api);
-      profiles.uploadIfPendingQuietly(); // branch prof
+      profiles.uploadIfPendingQuietly();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (StorageException | TransportException | UncheckedStorageException e) {
@@ -317,6 +529,11 @@ public final class DefaultSottoClient implements SottoClient {
   public List<HistoryEntry> history(String recipient, int limit)
       throws SottoException, InterruptedException {
     AccountId id = recipients.known(recipient);
+    Errors.storage(
+        () -> {
+          purgeExpired();
+          return null;
+        });
     List<StoredMessage> page = Errors.storage(() -> store.history().latest(id.toString(), limit));
     List<HistoryEntry> out = new ArrayList<>(page.size());
     for (StoredMessage m : page) {
@@ -326,9 +543,25 @@ public final class DefaultSottoClient implements SottoClient {
       } catch (IOException e) {
         continue; // Written by a newer client version; not shown by this one.
       }
+      if (!c.isMessage()) {
+        continue;
+      }
+      boolean ours = m.sender().equals(accountId().toString());
+      MessageStatus status =
+          ours
+              ? Errors.storage(() -> store.history().state().status(m.guid(), id.toString()))
+                  .map(code -> MessageStatus.values()[Math.min(code, MessageStatus.READ.ordinal())])
+                  .orElse(MessageStatus.SENT)
+              : null;
       out.add(
           new HistoryEntry(
-              m.guid(), AccountId.parse(m.sender()), m.senderDevice(), m.sentAt(), c.text()));
+              m.guid(),
+              AccountId.parse(m.sender()),
+              m.senderDevice(),
+              m.sentAt(),
+              c.textOrEmpty(),
+              Errors.storage(() -> attachments.views(m.guid())),
+              status));
     }
     return out;
   }
@@ -350,7 +583,7 @@ public final class DefaultSottoClient implements SottoClient {
     return identities.safetyNumber(recipients.current(recipient));
   }
 
-  // ---- profiles and sealed sender (branch prof) ----
+  // ---- profiles and sealed sender ----
 
   @Override
   public void setProfileName(String name) throws SottoException, InterruptedException {
@@ -469,6 +702,14 @@ public final class DefaultSottoClient implements SottoClient {
 
   AccountRecord account() {
     return account;
+  }
+
+  Attachments attachmentsForTest() {
+    return attachments;
+  }
+
+  Path storeFolderForTest() {
+    return store.databaseFile().toAbsolutePath().getParent();
   }
 
   @Override

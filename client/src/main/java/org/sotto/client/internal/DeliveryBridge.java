@@ -1,5 +1,6 @@
 package org.sotto.client.internal;
 
+import java.time.Duration;
 import java.util.function.Function;
 import org.sotto.api.proto.Envelope;
 import org.sotto.client.MessageListener;
@@ -40,6 +41,9 @@ final class DeliveryBridge implements DeliveryConnection.Listener {
       switch (outcome) {
         case EnvelopeProcessor.Stored s -> listener.onMessage(s.message());
         case EnvelopeProcessor.Failed f -> listener.onError(f.error());
+        case EnvelopeProcessor.Receipted r -> listener.onReceipt(r.receipt());
+        case EnvelopeProcessor.TimerChanged t ->
+            listener.onExpireTimerChanged(t.conversation(), Duration.ofSeconds(t.seconds()));
         case EnvelopeProcessor.Duplicate d -> {}
       }
     } catch (RuntimeException e) {

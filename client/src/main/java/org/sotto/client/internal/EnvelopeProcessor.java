@@ -6,11 +6,15 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.sotto.api.AccountId;
 import org.sotto.api.proto.Envelope;
 import org.sotto.client.IncomingMessage;
+import org.sotto.client.MessageStatus;
+import org.sotto.client.Receipt;
 import org.sotto.client.ReceiveError;
 import org.sotto.client.storage.LocalStore;
 import org.sotto.client.storage.SqliteProtocolStore;
@@ -30,9 +34,12 @@ import org.sotto.protocol.sealed.SealedSessionCipher;
 
 /**
  * Turns one delivered envelope into a stored message: skips envelopes already stored, decrypts the
- * rest and stores the message together with the advanced session in one commit. A failure rolls the
- * commit back, so a bad envelope never damages a session. Acking is the caller's job, after this
- * returns. Not thread-safe: the client calls it under its own lock.
+ * rest and stores the message (with its attachment pointers, to be downloaded after this returns)
+ * together with the advanced session in one commit. Receipts update the status of our sent messages
+ * and timer changes the conversation's timer, in the same commit; neither becomes a history row
+ * (their guids are remembered for de-duplication). A failure rolls the commit back, so a bad
+ * envelope never damages a session. Acking is the caller's job, after this returns. Not
+ * thread-safe: the client calls it under its own lock.
  */
 final class EnvelopeProcessor {
   /** What became of an envelope. */
@@ -49,8 +56,27 @@ final class EnvelopeProcessor {
     }
   }
 
-  /** Stored earlier (a redelivery): acknowledged only. */
-  record Duplicate() implements Outcome {
+  /** A receipt for our messages: their status was updated. Reported, never stored as a message. */
+  record Receipted(Receipt receipt) implements Outcome {
+    @Override
+    public boolean ack() {
+      return true;
+    }
+  }
+
+  /** A disappearing-timer change of {@code conversation}: stored as its new timer. */
+  record TimerChanged(AccountId conversation, long seconds) implements Outcome {
+    @Override
+    public boolean ack() {
+      return true;
+    }
+  }
+
+  /**
+   * Stored earlier (a redelivery): acknowledged only (after any attachment downloads it left
+   * pending are retried).
+   */
+  record Duplicate(UUID guid) implements Outcome {
     @Override
     public boolean ack() {
       return true;
@@ -81,9 +107,10 @@ final class EnvelopeProcessor {
   private final ProtocolAddress local;
   private final Clock clock;
   private final SecureRandom rng;
-  // branch prof: profile keys in received content, and sealed-sender envelopes.
   private final Profiles profiles;
   private final SealedSender sealed;
+  private final Attachments attachments;
+  private final ExpireTimers timers;
 
   EnvelopeProcessor(
       LocalStore store,
@@ -92,7 +119,11 @@ final class EnvelopeProcessor {
       Clock clock,
       SecureRandom rng,
       Profiles profiles,
-      SealedSender sealed) {
+      SealedSender sealed,
+      Attachments attachments,
+      ExpireTimers timers) {
+    this.attachments = attachments;
+    this.timers = timers;
     this.store = store;
     this.protocol = protocol;
     this.local = local;
@@ -108,9 +139,9 @@ final class EnvelopeProcessor {
         e.getSourceAccount().isEmpty() ? "" : e.getSourceAccount() + "." + e.getSourceDevice();
     try {
       if (store.history().hasSeen(guid)) {
-        return new Duplicate();
+        return new Duplicate(guid);
       }
-      if (e.getType() == Envelope.Type.UNIDENTIFIED_SENDER) { // branch prof
+      if (e.getType() == Envelope.Type.UNIDENTIFIED_SENDER) {
         return processSealed(e, guid);
       }
       if (e.getType() != Envelope.Type.CIPHERTEXT && e.getType() != Envelope.Type.PREKEY_MESSAGE) {
@@ -124,9 +155,7 @@ final class EnvelopeProcessor {
       } catch (IllegalArgumentException bad) {
         return failed(guid, source, ReceiveError.Kind.UNDECRYPTABLE);
       }
-      return new Stored(
-          store.<IncomingMessage, Exception>atomically(
-              () -> decryptAndStore(e, guid, sender, from)));
+      return store.<Outcome, Exception>atomically(() -> decryptAndStore(e, guid, sender, from));
     } catch (UntrustedIdentityException ex) {
       return failed(guid, source, ReceiveError.Kind.UNTRUSTED_IDENTITY);
     } catch (ProtocolException ex) {
@@ -145,8 +174,8 @@ final class EnvelopeProcessor {
     }
   }
 
-  private IncomingMessage decryptAndStore(
-      Envelope e, UUID guid, AccountId sender, ProtocolAddress from) throws Exception {
+  private Outcome decryptAndStore(Envelope e, UUID guid, AccountId sender, ProtocolAddress from)
+      throws Exception {
     SessionCipher cipher = new SessionCipher(protocol, local, from);
     byte[] content = e.getContent().toByteArray();
     Instant now = clock.instant();
@@ -158,21 +187,35 @@ final class EnvelopeProcessor {
   }
 
   /** Parses decrypted content and stores the message (inside the caller's commit). */
-  private IncomingMessage storePlaintext(
+  private Outcome storePlaintext(
       UUID guid, AccountId sender, ProtocolAddress from, byte[] plain, Instant now)
       throws Exception {
     Content c;
     AccountId conversation = sender;
+    boolean fromUs = sender.toString().equals(local.name());
     try {
       c = Content.decode(plain);
-      if (c.destination() != null && sender.toString().equals(local.name())) {
+      if (c.destination() != null && fromUs) {
         // A copy of a message we sent from another device: file it under its recipient.
         conversation = AccountId.parse(c.destination());
       }
     } catch (IOException | IllegalArgumentException bad) {
       throw new UnreadableContent();
     }
-    profiles.remember(sender, from.deviceId(), c); // branch prof
+    profiles.remember(sender, from.deviceId(), c);
+    if (c.receipt() != null) {
+      store.history().state().markSeen(guid, now);
+      Receipt r = receipt(c.receipt(), sender, from.deviceId());
+      if (!fromUs) {
+        applyReceipt(r);
+      }
+      return new Receipted(r);
+    }
+    if (c.expireTimer() != null) {
+      store.history().state().markSeen(guid, now);
+      timers.set(conversation.toString(), c.expireTimer());
+      return new TimerChanged(conversation, c.expireTimer());
+    }
     Instant sentAt = Instant.ofEpochMilli(c.timestamp());
     store
         .history()
@@ -184,11 +227,47 @@ final class EnvelopeProcessor {
                 from.deviceId(),
                 sentAt,
                 now,
-                plain));
-    return new IncomingMessage(guid, conversation, sender, from.deviceId(), sentAt, c.text());
+                // The history needs the message, not the sender's profile key (kept on its
+                // contact).
+                c.profileKey() == null ? plain : c.withoutProfileKey().encode()),
+            timers.expiresAt(conversation.toString(), now));
+    List<Attachments.Record> records = new ArrayList<>();
+    for (Content.Attachment a : c.attachmentList()) {
+      records.add(new Attachments.Record(a, null, null, true));
+    }
+    attachments.putRecords(guid, records);
+    return new Stored(
+        new IncomingMessage(
+            guid,
+            conversation,
+            sender,
+            from.deviceId(),
+            sentAt,
+            c.textOrEmpty(),
+            records.stream().map(Attachments.Record::view).toList()));
   }
 
-  // ---- branch prof: sealed sender ----
+  private static Receipt receipt(Content.Receipt r, AccountId from, int device) {
+    Receipt.Type type =
+        Content.Receipt.READ.equals(r.type()) ? Receipt.Type.READ : Receipt.Type.DELIVERY;
+    return new Receipt(from, device, type, r.timestamps());
+  }
+
+  /** Moves the status of our messages that {@code r} names forward (never back). */
+  private void applyReceipt(Receipt r) throws StorageException {
+    MessageStatus to = r.type() == Receipt.Type.READ ? MessageStatus.READ : MessageStatus.DELIVERED;
+    String peer = r.from().toString();
+    for (long ts : r.sentTimestamps()) {
+      for (UUID g : store.history().findByTimestamp(peer, local.name(), ts)) {
+        int now = store.history().state().status(g, peer).orElse(MessageStatus.SENT.ordinal());
+        if (to.ordinal() > now) {
+          store.history().state().putStatus(g, peer, to.ordinal());
+        }
+      }
+    }
+  }
+
+  // ---- sealed sender ----
 
   /**
    * Opens a sealed-sender envelope with the pinned trust root, learns the sender from its
@@ -202,16 +281,15 @@ final class EnvelopeProcessor {
     }
     byte[] content = e.getContent().toByteArray();
     try {
-      return new Stored(
-          store.<IncomingMessage, Exception>atomically(
-              () -> {
-                Instant now = clock.instant();
-                SealedDecryptionResult r =
-                    new SealedSessionCipher(protocol, local).decrypt(content, root.get(), now, rng);
-                AccountId sender = AccountId.parse(r.senderUuid());
-                ProtocolAddress from = new ProtocolAddress(sender.toString(), r.senderDeviceId());
-                return storePlaintext(guid, sender, from, r.plaintext(), now);
-              }));
+      return store.<Outcome, Exception>atomically(
+          () -> {
+            Instant now = clock.instant();
+            SealedDecryptionResult r =
+                new SealedSessionCipher(protocol, local).decrypt(content, root.get(), now, rng);
+            AccountId sender = AccountId.parse(r.senderUuid());
+            ProtocolAddress from = new ProtocolAddress(sender.toString(), r.senderDeviceId());
+            return storePlaintext(guid, sender, from, r.plaintext(), now);
+          });
     } catch (InvalidCertificateException ex) {
       return failed(guid, "", ReceiveError.Kind.INVALID_SENDER_CERTIFICATE);
     } catch (UntrustedIdentityException ex) {

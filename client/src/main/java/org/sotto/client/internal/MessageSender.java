@@ -58,7 +58,7 @@ final class MessageSender {
   private final ProtocolAddress local;
   private final Clock clock;
   private final SecureRandom rng;
-  // branch prof: sealed sender to contacts whose profile key we know.
+  // Sealed sender to contacts whose profile key we know.
   private final SealedSender sealed;
   private final Profiles profiles;
 
@@ -92,7 +92,7 @@ final class MessageSender {
   int send(AccountId account, byte[] plaintext, long timestamp)
       throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
     int skip = account.toString().equals(local.name()) ? local.deviceId() : 0;
-    // branch prof: sealed when we know the recipient's profile key; copies to our own devices
+    // Sealed when we know the recipient's profile key; copies to our own devices
     // never.
     byte[] accessKey = skip == 0 ? storage(() -> profiles.accessKeyOf(account)).orElse(null) : null;
     for (int attempt = 1; attempt <= MAX_SEND_ATTEMPTS; attempt++) {
@@ -192,7 +192,7 @@ final class MessageSender {
     return new OutgoingMessage(type, device, registrationId, message.serialize());
   }
 
-  // ---- branch prof: sealed sender ----
+  // ---- sealed sender ----
 
   /** Encrypts as {@link #encrypt} does, then seals the message with our sender certificate. */
   private OutgoingMessage encryptSealed(

@@ -64,7 +64,7 @@ final class Registration {
       DefaultSottoClient client =
           new DefaultSottoClient(
               store, protocol, account, anonymous.as(account.credentials()), clock, rng);
-      client.afterRegistration(); // branch prof: profile key, trust root, first profile upload
+      client.afterRegistration(); // Profile key, trust root, first profile upload.
       done = true;
       return client;
     } finally {
@@ -89,7 +89,7 @@ final class Registration {
       AccountRecord account = Errors.storage(() -> AccountRecord.load(store));
       ServerApi api = ServerApi.create(URI.create(account.server())).as(account.credentials());
       DefaultSottoClient client = new DefaultSottoClient(store, protocol, account, api, clock, rng);
-      client.ensureProfileKey(); // branch prof: stores made before profiles get a key
+      client.ensureProfileKey(); // Stores made before profiles get a key.
       done = true;
       return client;
     } finally {

@@ -106,7 +106,7 @@ public final class ContactStore {
         });
   }
 
-  // ---- profile keys (branch prof) ----
+  // ---- profile keys ----
 
   /** The profile key {@code accountId} shared with us, if any. */
   public Optional<SecretBytes> profileKey(UUID accountId) throws StorageException {

@@ -35,6 +35,16 @@ public final class HistoryStore {
    * @return true if stored, false if it was a duplicate
    */
   public boolean add(StoredMessage message) throws StorageException {
+    return add(message, null);
+  }
+
+  /**
+   * Stores {@code message} unless a message with its guid is stored already; it disappears at
+   * {@code expiresAtOrNull} (see {@link #deleteExpired}), or never when null.
+   *
+   * @return true if stored, false if it was a duplicate
+   */
+  public boolean add(StoredMessage message, Instant expiresAtOrNull) throws StorageException {
     Objects.requireNonNull(message, "message");
     return store.transaction(
         c -> {
@@ -42,8 +52,9 @@ public final class HistoryStore {
               c.prepareStatement(
                   """
                   INSERT INTO messages
-                    (guid, conversation, sender, sender_device, sent_at, received_at, body_enc)
-                  VALUES (?, ?, ?, ?, ?, ?, ?)
+                    (guid, conversation, sender, sender_device, sent_at, received_at, body_enc,
+                     expires_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                   ON CONFLICT (guid) DO NOTHING
                   """)) {
             ps.setString(1, message.guid().toString());
@@ -64,17 +75,34 @@ public final class HistoryStore {
                             message.sender(),
                             message.senderDevice(),
                             message.sentAt().toEpochMilli())));
+            if (expiresAtOrNull == null) {
+              ps.setNull(8, java.sql.Types.INTEGER);
+            } else {
+              ps.setLong(8, expiresAtOrNull.toEpochMilli());
+            }
             return ps.executeUpdate() == 1;
           }
         });
   }
 
-  /** Whether a message with this envelope guid was stored (client-side de-duplication). */
+  /** Attachment records, delivery status and envelopes handled without a history row. */
+  public MessageStateStore state() {
+    return new MessageStateStore(store);
+  }
+
+  /**
+   * Whether a message with this envelope guid was stored, or the envelope was handled without a
+   * history row ({@link MessageStateStore#markSeen}): client-side de-duplication.
+   */
   public boolean hasSeen(UUID guid) throws StorageException {
     Objects.requireNonNull(guid, "guid");
     return store.transaction(
         c -> {
-          try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM messages WHERE guid = ?")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT 1 FROM messages WHERE guid = ?"
+                      + " UNION ALL SELECT 1 FROM seen_envelopes WHERE guid = ?")) {
+            ps.setString(2, guid.toString());
             ps.setString(1, guid.toString());
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next();
@@ -135,15 +163,79 @@ public final class HistoryStore {
         });
   }
 
-  /** Deletes a message; returns whether it existed. */
+  /** Deletes a message with its attachment records and status; returns whether it existed. */
   public boolean delete(UUID guid) throws StorageException {
     Objects.requireNonNull(guid, "guid");
     return store.transaction(
         c -> {
+          for (String table : new String[] {"message_attachments", "message_status"}) {
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM " + table + " WHERE guid = ?")) {
+              ps.setString(1, guid.toString());
+              ps.executeUpdate();
+            }
+          }
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM messages WHERE guid = ?")) {
             ps.setString(1, guid.toString());
             return ps.executeUpdate() == 1;
           }
+        });
+  }
+
+  /**
+   * The guids of messages whose {@code expires_at} is at or before {@code now} (at most {@link
+   * #MAX_PAGE}); the caller deletes their files, then the rows with {@link #delete}.
+   */
+  public List<UUID> expired(Instant now) throws StorageException {
+    return store.transaction(
+        c -> {
+          List<UUID> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT guid FROM messages WHERE expires_at IS NOT NULL AND expires_at <= ?"
+                      + " LIMIT ?")) {
+            ps.setLong(1, now.toEpochMilli());
+            ps.setInt(2, MAX_PAGE);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                try {
+                  out.add(UUID.fromString(rs.getString(1)));
+                } catch (IllegalArgumentException e) {
+                  throw new CorruptStoreException("a stored message guid does not parse");
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * The guids of messages in {@code conversation} written by {@code sender} with sender timestamp
+   * {@code sentAt} (receipts name messages by their timestamp).
+   */
+  public List<UUID> findByTimestamp(String conversation, String sender, long sentAt)
+      throws StorageException {
+    return store.transaction(
+        c -> {
+          List<UUID> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT guid FROM messages WHERE conversation = ? AND sender = ? AND sent_at = ?")) {
+            ps.setString(1, conversation);
+            ps.setString(2, sender);
+            ps.setLong(3, sentAt);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                try {
+                  out.add(UUID.fromString(rs.getString(1)));
+                } catch (IllegalArgumentException e) {
+                  throw new CorruptStoreException("a stored message guid does not parse");
+                }
+              }
+            }
+          }
+          return out;
         });
   }
 

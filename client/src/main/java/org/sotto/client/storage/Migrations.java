@@ -18,7 +18,7 @@ import java.util.List;
  */
 final class Migrations {
   /** Every migration, in order; the last one is the current schema version. */
-  static final List<Integer> VERSIONS = List.of(1, 2);
+  static final List<Integer> VERSIONS = List.of(1, 2, 3);
 
   private Migrations() {}
 

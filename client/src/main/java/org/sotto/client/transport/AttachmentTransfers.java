@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import org.sotto.api.dto.AttachmentCreateRequest;
 import org.sotto.api.dto.AttachmentCreated;
@@ -68,9 +69,15 @@ final class AttachmentTransfers {
   /** Same with another part size (tests). */
   String uploadAttachment(Path file, long partBytes)
       throws TransportException, InterruptedException {
+    return uploadAttachment(file, partBytes, done -> {});
+  }
+
+  /** Same, reporting the bytes sent so far to {@code progress}. */
+  String uploadAttachment(Path file, long partBytes, LongConsumer progress)
+      throws TransportException, InterruptedException {
     long length = size(file);
     AttachmentCreated created = createAttachment(length);
-    resumeAttachment(created.id(), file, partBytes);
+    resumeAttachment(created.id(), file, partBytes, progress);
     return created.id();
   }
 
@@ -79,10 +86,10 @@ final class AttachmentTransfers {
    * much it has and sends the rest.
    */
   void resumeAttachment(String id, Path file) throws TransportException, InterruptedException {
-    resumeAttachment(id, file, ServerApi.UPLOAD_PART_BYTES);
+    resumeAttachment(id, file, ServerApi.UPLOAD_PART_BYTES, done -> {});
   }
 
-  private void resumeAttachment(String id, Path file, long partBytes)
+  private void resumeAttachment(String id, Path file, long partBytes, LongConsumer progress)
       throws TransportException, InterruptedException {
     long length = size(file);
     long offset = attachmentOffset(id);
@@ -90,7 +97,8 @@ final class AttachmentTransfers {
     while (offset < length) {
       long part = Math.min(partBytes, length - offset);
       try {
-        offset = appendAttachment(id, file, offset, part);
+        offset = appendAttachment(id, file, offset, part, progress);
+        progress.accept(offset);
         failures = 0;
       } catch (ServerUnreachableException | HttpStatusException e) {
         if (!resumable(e) || ++failures > ServerApi.MAX_UPLOAD_RETRIES) {
@@ -120,6 +128,12 @@ final class AttachmentTransfers {
    */
   long appendAttachment(String id, Path file, long offset, long count)
       throws TransportException, InterruptedException {
+    return appendAttachment(id, file, offset, count, done -> {});
+  }
+
+  private long appendAttachment(
+      String id, Path file, long offset, long count, LongConsumer progress)
+      throws TransportException, InterruptedException {
     if (offset < 0 || count <= 0 || offset + count > size(file)) {
       throw new IllegalArgumentException("the part must lie within the file");
     }
@@ -132,7 +146,8 @@ final class AttachmentTransfers {
             .method(
                 "PATCH",
                 HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> slice(file, offset, count)),
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> slice(file, offset, count, progress)),
                     count))
             .build();
     HttpResponse<byte[]> r = exchange.send(req, HttpResponse.BodyHandlers.ofByteArray());
@@ -235,7 +250,7 @@ final class AttachmentTransfers {
     }
   }
 
-  private static InputStream slice(Path file, long offset, long count) {
+  private static InputStream slice(Path file, long offset, long count, LongConsumer progress) {
     try {
       FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
       ch.position(offset);
@@ -251,6 +266,7 @@ final class AttachmentTransfers {
           int c = super.read();
           if (c >= 0) {
             left--;
+            progress.accept(offset + count - left);
           }
           return c;
         }
@@ -263,6 +279,7 @@ final class AttachmentTransfers {
           int n = super.read(buf, off, (int) Math.min(len, left));
           if (n > 0) {
             left -= n;
+            progress.accept(offset + count - left);
           }
           return n;
         }

@@ -383,6 +383,15 @@ public final class ServerApi {
     return attachments.uploadAttachment(file);
   }
 
+  /**
+   * {@link #uploadAttachment(Path)} reporting progress: {@code progress} gets the number of bytes
+   * the server has (or is being sent) as the upload goes on, from the uploading thread.
+   */
+  public String uploadAttachment(Path file, java.util.function.LongConsumer progress)
+      throws TransportException, InterruptedException {
+    return attachments.uploadAttachment(file, UPLOAD_PART_BYTES, progress);
+  }
+
   /** Same with another part size (tests). */
   String uploadAttachment(Path file, long partBytes)
       throws TransportException, InterruptedException {

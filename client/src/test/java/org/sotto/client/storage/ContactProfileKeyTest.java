@@ -98,7 +98,7 @@ class ContactProfileKeyTest {
   }
 
   @Test
-  void open_storeFromSchemaVersion1_migratesAndKeepsContacts() throws Exception {
+  void open_storeFromSchemaVersion2_migratesAndKeepsContacts() throws Exception {
     UUID id = UUID.randomUUID();
     Contact bob = new Contact(id, Optional.of("bob"), Optional.of("Bob"), Optional.empty());
     Path db;
@@ -106,11 +106,11 @@ class ContactProfileKeyTest {
       store.contacts().put(bob);
       db = store.databaseFile();
     }
-    // Turn the file back into a version-1 store: no profile key column.
+    // Turn the file back into a version-2 store: no profile key column.
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement st = c.createStatement()) {
       st.execute("ALTER TABLE contacts DROP COLUMN profile_key_enc");
-      st.execute("PRAGMA user_version = 1");
+      st.execute("PRAGMA user_version = 2");
     }
     try (LocalStore store = LocalStore.open(folder, "a", null, rng)) {
       assertEquals(bob, store.contacts().get(id).orElseThrow());
@@ -124,7 +124,7 @@ class ContactProfileKeyTest {
         ResultSet rs = st.executeQuery("PRAGMA user_version")) {
       assertTrue(rs.next());
       assertEquals(Migrations.latest(), rs.getInt(1));
-      assertEquals(2, rs.getInt(1));
+      assertEquals(3, rs.getInt(1));
     }
   }
 
