@@ -12,11 +12,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.sotto.api.AccountId;
 import org.sotto.api.DeviceId;
 import org.sotto.api.proto.Envelope;
+import org.sotto.client.DeviceException;
 import org.sotto.client.HistoryEntry;
 import org.sotto.client.IncomingMessage;
+import org.sotto.client.LinkedDevice;
 import org.sotto.client.MessageListener;
 import org.sotto.client.SottoClient;
 import org.sotto.client.SottoException;
@@ -55,6 +59,9 @@ public final class DefaultSottoClient implements SottoClient {
    */
   static final Duration OWN_DEVICES_TTL = Duration.ofMinutes(5);
 
+  /** The server's answer when a request is refused as invalid (e.g. removing device 1). */
+  private static final int HTTP_BAD_REQUEST = 400;
+
   private static final System.Logger log = System.getLogger(DefaultSottoClient.class.getName());
 
   private final LocalStore store;
@@ -69,6 +76,7 @@ public final class DefaultSottoClient implements SottoClient {
   private final EnvelopeProcessor processor;
   private final Recipients recipients;
   private final Identities identities;
+  private final SecureRandom rng;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Guarded by lock.
@@ -91,6 +99,7 @@ public final class DefaultSottoClient implements SottoClient {
     this.account = account;
     this.api = api;
     this.clock = clock;
+    this.rng = rng;
     this.local = new ProtocolAddress(account.accountId(), account.deviceId());
     this.preKeys = new PreKeys(store, protocol, clock, rng);
     this.sessions = new Sessions(protocol, clock, rng);
@@ -126,6 +135,43 @@ public final class DefaultSottoClient implements SottoClient {
       Path storeDir, String name, char[] passphrase, Clock clock, SecureRandom rng)
       throws SottoException {
     return Registration.open(storeDir, name, passphrase, clock, rng);
+  }
+
+  /** See {@link SottoClient#link}. */
+  public static SottoClient link(
+      URI server,
+      String deviceNameOrNull,
+      Function<String, Path> storeDirForHandle,
+      char[] passphraseOrNull,
+      Consumer<URI> onLinkUri,
+      Duration timeout)
+      throws SottoException, InterruptedException {
+    return link(
+        server,
+        deviceNameOrNull,
+        storeDirForHandle,
+        passphraseOrNull,
+        onLinkUri,
+        timeout,
+        Clock.systemUTC(),
+        new SecureRandom());
+  }
+
+  /**
+   * {@link #link(URI, String, Function, char[], Consumer, Duration)} with a given clock (tests).
+   */
+  static DefaultSottoClient link(
+      URI server,
+      String deviceNameOrNull,
+      Function<String, Path> storeDirForHandle,
+      char[] passphrase,
+      Consumer<URI> onLinkUri,
+      Duration timeout,
+      Clock clock,
+      SecureRandom rng)
+      throws SottoException, InterruptedException {
+    return Linking.link(
+        server, deviceNameOrNull, storeDirForHandle, passphrase, onLinkUri, timeout, clock, rng);
   }
 
   @Override
@@ -219,6 +265,71 @@ public final class DefaultSottoClient implements SottoClient {
       ownDevicesCheckedAt = now;
     }
     return haveOtherDevices;
+  }
+
+  /** Forgets the cached own-device list, so the next send asks the server again. */
+  private void invalidateOwnDevices() {
+    lock.lock();
+    try {
+      haveOtherDevices = null;
+      ownDevicesCheckedAt = null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- devices ----
+
+  @Override
+  public void addDevice(URI linkUri) throws SottoException, InterruptedException {
+    LinkUri parsed = LinkUri.parse(linkUri);
+    // The profile key travels once profiles exist; until then the field stays empty.
+    Linking.provision(api, account, protocol.getIdentityKeyPair(), null, parsed, rng);
+    invalidateOwnDevices();
+  }
+
+  @Override
+  public void addDevice(String linkUri) throws SottoException, InterruptedException {
+    LinkUri parsed = LinkUri.parse(linkUri);
+    addDevice(parsed.toUri());
+  }
+
+  @Override
+  public List<LinkedDevice> devices() throws SottoException, InterruptedException {
+    List<DeviceId> ids = Errors.transport(api::devices);
+    String ownName = Linking.deviceName(store).orElse(null);
+    List<LinkedDevice> out = new ArrayList<>(ids.size());
+    for (DeviceId id : ids) {
+      boolean self = id.value() == deviceId();
+      out.add(new LinkedDevice(id.value(), self ? ownName : null, self));
+    }
+    return out;
+  }
+
+  @Override
+  public void removeDevice(int id) throws SottoException, InterruptedException {
+    if (id == deviceId()) {
+      throw new DeviceException(DeviceException.Kind.THIS_DEVICE);
+    }
+    DeviceId device;
+    try {
+      device = new DeviceId(id);
+    } catch (IllegalArgumentException e) {
+      throw new DeviceException(DeviceException.Kind.NO_SUCH_DEVICE, e);
+    }
+    try {
+      api.removeDevice(device);
+    } catch (HttpStatusException e) {
+      throw switch (e.status()) {
+        case HTTP_NOT_FOUND -> new DeviceException(DeviceException.Kind.NO_SUCH_DEVICE, e);
+        case HTTP_BAD_REQUEST -> new DeviceException(DeviceException.Kind.PRIMARY_DEVICE, e);
+        default -> Errors.server(e);
+      };
+    } catch (TransportException e) {
+      throw Errors.server(e);
+    } finally {
+      invalidateOwnDevices();
+    }
   }
 
   // ---- receiving ----

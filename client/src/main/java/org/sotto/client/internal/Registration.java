@@ -102,7 +102,7 @@ final class Registration {
   }
 
   /** Removes a store whose registration failed, so registering again can start afresh. */
-  private static void discard(LocalStore store, Path dir, String name) {
+  static void discard(LocalStore store, Path dir, String name) {
     try {
       store.close();
     } catch (StorageException ignored) {
