@@ -102,7 +102,7 @@ class LinkEndToEndIntegrationTest {
     assertEquals("Bob's laptop", devices.get(1).get("name").asText());
     assertEquals(true, devices.get(1).get("thisDevice").asBoolean());
     List<String> plain = ok(bob, "listDevices").lines();
-    assertEquals(List.of("1\t-\t(this device)", "2\t-"), plain);
+    assertEquals(List.of("1\t-\t(this device)", "2\tBob's laptop"), plain);
 
     CliProcess.Result self = CliProcess.run(bob2, "removeDevice", "-d", "2");
     assertEquals(1, self.exit(), self::toString);

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.sotto.api.AccountId;
 import org.sotto.api.DeviceId;
+import org.sotto.api.dto.DeviceInfo;
 import org.sotto.api.proto.Envelope;
 import org.sotto.client.DeviceException;
 import org.sotto.client.HistoryEntry;
@@ -34,6 +35,7 @@ import org.sotto.client.transport.DeliveryConnection;
 import org.sotto.client.transport.HttpStatusException;
 import org.sotto.client.transport.ServerApi;
 import org.sotto.client.transport.TransportException;
+import org.sotto.protocol.IdentityKeyPair;
 import org.sotto.protocol.ProtocolAddress;
 
 /**
@@ -296,12 +298,18 @@ public final class DefaultSottoClient implements SottoClient {
 
   @Override
   public List<LinkedDevice> devices() throws SottoException, InterruptedException {
-    List<DeviceId> ids = Errors.transport(api::devices);
+    List<DeviceInfo> infos = Errors.transport(api::deviceInfos);
     String ownName = Linking.deviceName(store).orElse(null);
-    List<LinkedDevice> out = new ArrayList<>(ids.size());
-    for (DeviceId id : ids) {
-      boolean self = id.value() == deviceId();
-      out.add(new LinkedDevice(id.value(), self ? ownName : null, self));
+    IdentityKeyPair identity = protocol.getIdentityKeyPair();
+    List<LinkedDevice> out = new ArrayList<>(infos.size());
+    for (DeviceInfo d : infos) {
+      boolean self = d.deviceId() == deviceId();
+      // A name that does not decrypt (another client's format, or damaged) is shown as unknown.
+      String name = d.name() == null ? null : DeviceNames.decrypt(identity, d.name()).orElse(null);
+      if (name == null && self) {
+        name = ownName;
+      }
+      out.add(new LinkedDevice(d.deviceId(), name, self));
     }
     return out;
   }

@@ -146,7 +146,12 @@ final class Linking {
       try {
         r =
             anonymous.linkDevice(
-                new LinkDeviceRequest(message.account(), message.code(), secret, keys));
+                new LinkDeviceRequest(
+                    message.account(),
+                    message.code(),
+                    secret,
+                    keys,
+                    deviceName == null ? null : DeviceNames.encrypt(identity, deviceName, rng)));
       } catch (HttpStatusException e) {
         throw switch (e.status()) {
           case HTTP_FORBIDDEN -> new LinkException(LinkException.Kind.CODE_REJECTED, e);

@@ -155,7 +155,7 @@ class LinkingIntegrationTest {
   }
 
   @Test
-  void devices_listsBothWithThisDeviceMarkedAndItsName() throws Exception {
+  void devices_listsBothWithThisDeviceMarkedAndTheLinkedDevicesName() throws Exception {
     DefaultSottoClient bob = register("bob");
     DefaultSottoClient bob2 = link(bob, "Bob's laptop");
 
@@ -163,7 +163,13 @@ class LinkingIntegrationTest {
         List.of(new LinkedDevice(1, null, false), new LinkedDevice(2, "Bob's laptop", true)),
         bob2.devices());
     assertEquals(
-        List.of(new LinkedDevice(1, null, true), new LinkedDevice(2, null, false)), bob.devices());
+        List.of(new LinkedDevice(1, null, true), new LinkedDevice(2, "Bob's laptop", false)),
+        bob.devices());
+    // The server holds only the encrypted name.
+    byte[] stored = bob.api().deviceInfos().get(1).name();
+    assertFalse(
+        new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1).contains("laptop"),
+        "the server must not see the name");
   }
 
   @Test
