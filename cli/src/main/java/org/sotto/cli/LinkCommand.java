@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code sotto link --server URL -n DEVICE_NAME}: links this machine as a new device of an existing
  * account. Prints the link URI alone on the first line, then its QR code, waits for an existing
- * device to run {@code addDevice}, then prints the account and the new device id.
+ * device to run {@code addDevice}, then prints the account and the new device id. With {@code -o
+ * json} the first line is still the bare URI (no QR code follows) and the result is one JSON line.
  */
 @Command(
     mixinStandardHelpOptions = true,
@@ -92,7 +93,7 @@ final class LinkCommand extends ClientVerb {
             accounts.passphraseOrNull(),
             linkUri -> {
               out.println(linkUri);
-              if (!noQr) {
+              if (!noQr && !json()) {
                 out.println(Qr.render(linkUri.toString()));
               }
               out.flush();

@@ -54,6 +54,7 @@ public interface SottoClient extends AutoCloseable {
    * @param deviceNameOrNull this device's name, shown by {@link #devices()}; 1..64 characters
    * @param passphraseOrNull wraps the local data key when not null; the caller may wipe it after
    * @throws LinkException timed out, connection closed, invalid message or refused code
+   * @throws IllegalArgumentException the device name is blank, too long or has control characters
    * @throws SottoException the server is unreachable or the local store cannot be created
    */
   static SottoClient link(
