@@ -113,7 +113,8 @@ final class Registration {
           LocalStore.DATABASE_SUFFIX,
           LocalStore.DATABASE_SUFFIX + "-wal",
           LocalStore.DATABASE_SUFFIX + "-shm",
-          LocalStore.KEY_SUFFIX
+          LocalStore.KEY_SUFFIX,
+          LocalStore.LOCK_SUFFIX
         }) {
       try {
         Files.deleteIfExists(dir.resolve(name + suffix));

@@ -108,6 +108,24 @@ class LinkingIntegrationTest {
     return e.getCause();
   }
 
+  /**
+   * Neither the store nor any of its files exist in the folder linking chose for {@code handle}.
+   */
+  private static void assertNoStore(Pending p, String handle) throws java.io.IOException {
+    Path storeDir = p.folder().resolve(handle);
+    assertFalse(LocalStore.exists(storeDir, handle));
+    assertEquals(List.of(), leftovers(storeDir), "no file of a half-made store is left");
+  }
+
+  private static List<String> leftovers(Path folder) throws java.io.IOException {
+    if (!java.nio.file.Files.exists(folder)) {
+      return List.of();
+    }
+    try (var files = java.nio.file.Files.list(folder)) {
+      return files.map(f -> f.getFileName().toString()).toList();
+    }
+  }
+
   private static List<String> texts(List<IncomingMessage> messages) {
     return messages.stream().map(IncomingMessage::text).toList();
   }
@@ -189,7 +207,7 @@ class LinkingIntegrationTest {
     Throwable t = failure(p);
     assertTrue(t instanceof LinkException, String.valueOf(t));
     assertEquals(LinkException.Kind.INVALID_MESSAGE, ((LinkException) t).kind());
-    assertFalse(LocalStore.exists(p.folder(), bob.account().handle()));
+    assertNoStore(p, bob.account().handle());
   }
 
   @Test
@@ -204,7 +222,7 @@ class LinkingIntegrationTest {
 
     Throwable t = failure(p);
     assertEquals(LinkException.Kind.INVALID_MESSAGE, ((LinkException) t).kind());
-    assertFalse(LocalStore.exists(p.folder(), bob.account().handle()));
+    assertNoStore(p, bob.account().handle());
   }
 
   @Test
@@ -227,7 +245,7 @@ class LinkingIntegrationTest {
 
     Throwable t = failure(p);
     assertEquals(LinkException.Kind.CODE_REJECTED, ((LinkException) t).kind(), String.valueOf(t));
-    assertFalse(LocalStore.exists(p.folder(), bob.account().handle()));
+    assertNoStore(p, bob.account().handle());
     assertEquals(1, bob.devices().size());
   }
 
