@@ -51,7 +51,7 @@ final class RegisterCommand extends ClientVerb {
    * that the handle can be registered again. Best effort: a leftover folder is reported by the next
    * {@code register} as an existing account.
    */
-  private static void removeHalfMade(Path dir) {
+  static void removeHalfMade(Path dir) {
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -64,7 +64,7 @@ final class RegisterCommand extends ClientVerb {
     }
   }
 
-  private static URI parseServer(String text) throws CommandException {
+  static URI parseServer(String text) throws CommandException {
     try {
       URI uri = new URI(text);
       if (uri.getScheme() == null || uri.getHost() == null) {

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.sotto.api.AccountId;
 import org.sotto.client.internal.DefaultSottoClient;
 
@@ -39,6 +41,32 @@ public interface SottoClient extends AutoCloseable {
   static SottoClient open(Path storeDir, String account, char[] passphraseOrNull)
       throws SottoException {
     return DefaultSottoClient.open(storeDir, account, passphraseOrNull);
+  }
+
+  /**
+   * Links this machine as a new device of an existing account. Opens the server's provisioning
+   * socket, passes the link URI ({@code sotto://link?uuid=…&pub_key=…}) to {@code onLinkUri} (to
+   * show as text or QR code to an existing device, which calls {@link #addDevice(URI)}), waits up
+   * to {@code timeout} for the encrypted provisioning message, then creates the local store (named
+   * by the account's handle, in the folder {@code storeDirForHandle} gives for that handle) with
+   * this device's own prekeys and joins the account. On any failure no store is left behind.
+   *
+   * @param deviceNameOrNull this device's name, shown by {@link #devices()}; 1..64 characters
+   * @param passphraseOrNull wraps the local data key when not null; the caller may wipe it after
+   * @throws LinkException timed out, connection closed, invalid message or refused code
+   * @throws IllegalArgumentException the device name is blank, too long or has control characters
+   * @throws SottoException the server is unreachable or the local store cannot be created
+   */
+  static SottoClient link(
+      URI server,
+      String deviceNameOrNull,
+      Function<String, Path> storeDirForHandle,
+      char[] passphraseOrNull,
+      Consumer<URI> onLinkUri,
+      Duration timeout)
+      throws SottoException, InterruptedException {
+    return DefaultSottoClient.link(
+        server, deviceNameOrNull, storeDirForHandle, passphraseOrNull, onLinkUri, timeout);
   }
 
   /** This account's id. */
@@ -153,6 +181,28 @@ public interface SottoClient extends AutoCloseable {
    * @throws SottoException the server or the local store failed
    */
   ProfileName profileName(String recipient) throws SottoException, InterruptedException;
+  /**
+   * (Existing device) links the new device that shows {@code linkUri}: sends it this account's
+   * identity and a fresh provisioning code, encrypted to the URI's public key. Returns once the
+   * message is relayed; the new device then joins on its own.
+   *
+   * @throws LinkException the URI is malformed ({@link LinkException.Kind#INVALID_LINK_URI}) or no
+   *     device waits there any more
+   */
+  void addDevice(URI linkUri) throws SottoException, InterruptedException;
+
+  /** {@link #addDevice(URI)} with the URI as text (parsed strictly). */
+  void addDevice(String linkUri) throws SottoException, InterruptedException;
+
+  /** The devices of this account, by id; this device is marked. */
+  List<LinkedDevice> devices() throws SottoException, InterruptedException;
+
+  /**
+   * Removes device {@code id} from this account; messages are no longer sent to it.
+   *
+   * @throws DeviceException it is this device, device 1, or no device of this account
+   */
+  void removeDevice(int id) throws SottoException, InterruptedException;
 
   /** Deletes the account on the server (the local store stays, for its history). */
   void unregister() throws SottoException, InterruptedException;

@@ -1,5 +1,7 @@
 package org.sotto.cli.account;
 
+import org.sotto.client.DeviceException;
+import org.sotto.client.LinkException;
 import org.sotto.client.SottoException;
 import org.sotto.client.UnknownRecipientException;
 import org.sotto.client.UntrustedIdentityException;
@@ -30,7 +32,18 @@ public final class Failures {
               e);
       case UnknownRecipientException u ->
           new CommandException.UserError("unknown recipient: " + u.recipient(), e);
+      case LinkException l -> mapLink(l);
+      case DeviceException d -> new CommandException.UserError(d.getMessage(), e);
       default -> mapCause(e);
+    };
+  }
+
+  /** A link URI or a link attempt the user can correct is exit 1; the rest is the server's (3). */
+  private static CommandException mapLink(LinkException e) {
+    return switch (e.kind()) {
+      case INVALID_LINK_URI, NO_DEVICE_WAITING, TIMED_OUT, TOO_MANY_DEVICES ->
+          new CommandException.UserError(e.getMessage(), e);
+      case CONNECTION_CLOSED, INVALID_MESSAGE, CODE_REJECTED -> mapCause(e);
     };
   }
 

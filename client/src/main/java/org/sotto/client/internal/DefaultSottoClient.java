@@ -12,11 +12,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.sotto.api.AccountId;
 import org.sotto.api.DeviceId;
+import org.sotto.api.dto.DeviceInfo;
 import org.sotto.api.proto.Envelope;
+import org.sotto.client.DeviceException;
 import org.sotto.client.HistoryEntry;
 import org.sotto.client.IncomingMessage;
+import org.sotto.client.LinkedDevice;
 import org.sotto.client.MessageListener;
 import org.sotto.client.MessageStatus;
 import org.sotto.client.ProfileName;
@@ -33,6 +38,7 @@ import org.sotto.client.transport.DeliveryConnection;
 import org.sotto.client.transport.HttpStatusException;
 import org.sotto.client.transport.ServerApi;
 import org.sotto.client.transport.TransportException;
+import org.sotto.protocol.IdentityKeyPair;
 import org.sotto.protocol.ProtocolAddress;
 
 /**
@@ -58,6 +64,9 @@ public final class DefaultSottoClient implements SottoClient {
    */
   static final Duration OWN_DEVICES_TTL = Duration.ofMinutes(5);
 
+  /** The server's answer when a request is refused as invalid (e.g. removing device 1). */
+  private static final int HTTP_BAD_REQUEST = 400;
+
   private static final System.Logger log = System.getLogger(DefaultSottoClient.class.getName());
 
   private final LocalStore store;
@@ -76,6 +85,7 @@ public final class DefaultSottoClient implements SottoClient {
   private final SealedSender sealed;
   private final Attachments attachments;
   private final ExpireTimers timers;
+  private final SecureRandom rng;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Guarded by lock.
@@ -98,6 +108,7 @@ public final class DefaultSottoClient implements SottoClient {
     this.account = account;
     this.api = api;
     this.clock = clock;
+    this.rng = rng;
     this.local = new ProtocolAddress(account.accountId(), account.deviceId());
     this.preKeys = new PreKeys(store, protocol, clock, rng);
     this.sessions = new Sessions(protocol, clock, rng);
@@ -141,6 +152,43 @@ public final class DefaultSottoClient implements SottoClient {
     DefaultSottoClient c = Registration.open(storeDir, name, passphrase, clock, rng);
     c.purgeExpiredQuietly();
     return c;
+  }
+
+  /** See {@link SottoClient#link}. */
+  public static SottoClient link(
+      URI server,
+      String deviceNameOrNull,
+      Function<String, Path> storeDirForHandle,
+      char[] passphraseOrNull,
+      Consumer<URI> onLinkUri,
+      Duration timeout)
+      throws SottoException, InterruptedException {
+    return link(
+        server,
+        deviceNameOrNull,
+        storeDirForHandle,
+        passphraseOrNull,
+        onLinkUri,
+        timeout,
+        Clock.systemUTC(),
+        new SecureRandom());
+  }
+
+  /**
+   * {@link #link(URI, String, Function, char[], Consumer, Duration)} with a given clock (tests).
+   */
+  static DefaultSottoClient link(
+      URI server,
+      String deviceNameOrNull,
+      Function<String, Path> storeDirForHandle,
+      char[] passphrase,
+      Consumer<URI> onLinkUri,
+      Duration timeout,
+      Clock clock,
+      SecureRandom rng)
+      throws SottoException, InterruptedException {
+    return Linking.link(
+        server, deviceNameOrNull, storeDirForHandle, passphrase, onLinkUri, timeout, clock, rng);
   }
 
   @Override
@@ -374,6 +422,77 @@ public final class DefaultSottoClient implements SottoClient {
       ownDevicesCheckedAt = now;
     }
     return haveOtherDevices;
+  }
+
+  /** Forgets the cached own-device list, so the next send asks the server again. */
+  private void invalidateOwnDevices() {
+    lock.lock();
+    try {
+      haveOtherDevices = null;
+      ownDevicesCheckedAt = null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- devices ----
+
+  @Override
+  public void addDevice(URI linkUri) throws SottoException, InterruptedException {
+    LinkUri parsed = LinkUri.parse(linkUri);
+    byte[] profileKey = Errors.storage(profiles::ownKey).orElse(null);
+    Linking.provision(api, account, protocol.getIdentityKeyPair(), profileKey, parsed, rng);
+    invalidateOwnDevices();
+  }
+
+  @Override
+  public void addDevice(String linkUri) throws SottoException, InterruptedException {
+    LinkUri parsed = LinkUri.parse(linkUri);
+    addDevice(parsed.toUri());
+  }
+
+  @Override
+  public List<LinkedDevice> devices() throws SottoException, InterruptedException {
+    List<DeviceInfo> infos = Errors.transport(api::deviceInfos);
+    String ownName = Linking.deviceName(store).orElse(null);
+    IdentityKeyPair identity = protocol.getIdentityKeyPair();
+    List<LinkedDevice> out = new ArrayList<>(infos.size());
+    for (DeviceInfo d : infos) {
+      boolean self = d.deviceId() == deviceId();
+      // A name that does not decrypt (another client's format, or damaged) is shown as unknown.
+      String name = d.name() == null ? null : DeviceNames.decrypt(identity, d.name()).orElse(null);
+      if (name == null && self) {
+        name = ownName;
+      }
+      out.add(new LinkedDevice(d.deviceId(), name, self));
+    }
+    return out;
+  }
+
+  @Override
+  public void removeDevice(int id) throws SottoException, InterruptedException {
+    if (id == deviceId()) {
+      throw new DeviceException(DeviceException.Kind.THIS_DEVICE);
+    }
+    DeviceId device;
+    try {
+      device = new DeviceId(id);
+    } catch (IllegalArgumentException e) {
+      throw new DeviceException(DeviceException.Kind.NO_SUCH_DEVICE, e);
+    }
+    try {
+      api.removeDevice(device);
+    } catch (HttpStatusException e) {
+      throw switch (e.status()) {
+        case HTTP_NOT_FOUND -> new DeviceException(DeviceException.Kind.NO_SUCH_DEVICE, e);
+        case HTTP_BAD_REQUEST -> new DeviceException(DeviceException.Kind.PRIMARY_DEVICE, e);
+        default -> Errors.server(e);
+      };
+    } catch (TransportException e) {
+      throw Errors.server(e);
+    } finally {
+      invalidateOwnDevices();
+    }
   }
 
   // ---- receiving ----

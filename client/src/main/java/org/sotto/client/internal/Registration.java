@@ -104,7 +104,7 @@ final class Registration {
   }
 
   /** Removes a store whose registration failed, so registering again can start afresh. */
-  private static void discard(LocalStore store, Path dir, String name) {
+  static void discard(LocalStore store, Path dir, String name) {
     try {
       store.close();
     } catch (StorageException ignored) {
@@ -115,7 +115,8 @@ final class Registration {
           LocalStore.DATABASE_SUFFIX,
           LocalStore.DATABASE_SUFFIX + "-wal",
           LocalStore.DATABASE_SUFFIX + "-shm",
-          LocalStore.KEY_SUFFIX
+          LocalStore.KEY_SUFFIX,
+          LocalStore.LOCK_SUFFIX
         }) {
       try {
         Files.deleteIfExists(dir.resolve(name + suffix));

@@ -243,6 +243,22 @@ public final class ServerApi {
     }
   }
 
+  /**
+   * The devices of the caller's account with their encrypted names (null when a device gave none).
+   */
+  public List<DeviceInfo> deviceInfos() throws TransportException, InterruptedException {
+    DeviceList list =
+        exchange.json("devices", "GET", "/v1/devices", null, true).as(DeviceList.class);
+    try {
+      for (DeviceInfo d : list.devices()) {
+        new DeviceId(d.deviceId());
+      }
+      return List.copyOf(list.devices());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ProtocolViolationException("devices: invalid device id in response", null);
+    }
+  }
+
   /** Removes a device of the caller's account (not device 1). */
   public void removeDevice(DeviceId device) throws TransportException, InterruptedException {
     exchange.json("removeDevice", "DELETE", "/v1/devices/" + device, null, true);

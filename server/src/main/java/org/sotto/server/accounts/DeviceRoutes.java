@@ -81,7 +81,7 @@ public final class DeviceRoutes {
             call ->
                 new DeviceList(
                     devices.devices(call.device().account()).stream()
-                        .map(d -> new DeviceInfo(d.address().device().value()))
+                        .map(d -> new DeviceInfo(d.address().device().value(), d.name()))
                         .toList())),
         Route.of(
                 "DELETE",
@@ -156,7 +156,7 @@ public final class DeviceRoutes {
       DeviceRecord d =
           devices.add(
               req.accountId(),
-              new NewDevice(salt, Secrets.hash(salt, req.deviceSecret()), req.keys()),
+              new NewDevice(salt, Secrets.hash(salt, req.deviceSecret()), req.keys(), req.name()),
               MAX_DEVICES);
       return new RegisterResponse(req.accountId(), d.address().device().value());
     } catch (DeviceStore.TooManyDevicesException e) {

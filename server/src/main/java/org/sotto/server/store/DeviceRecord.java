@@ -6,7 +6,8 @@ import org.sotto.api.dto.SignedPreKey;
 
 /**
  * A device as stored: its address, registration id, the salted hash of its secret, and its current
- * signed and last-resort prekeys. {@link #toString()} omits the secret hash. Immutable.
+ * signed and last-resort prekeys, and its name as the client encrypted it (or null). {@link
+ * #toString()} omits the secret hash. Immutable.
  */
 public record DeviceRecord(
     Address address,
@@ -14,7 +15,20 @@ public record DeviceRecord(
     byte[] secretSalt,
     byte[] secretHash,
     SignedPreKey signedPreKey,
-    KyberPreKey lastResortKyberPreKey) {
+    KyberPreKey lastResortKyberPreKey,
+    byte[] name) {
+  /** A device without a name. */
+  public DeviceRecord(
+      Address address,
+      int registrationId,
+      byte[] secretSalt,
+      byte[] secretHash,
+      SignedPreKey signedPreKey,
+      KyberPreKey lastResortKyberPreKey) {
+    this(
+        address, registrationId, secretSalt, secretHash, signedPreKey, lastResortKyberPreKey, null);
+  }
+
   @Override
   public String toString() {
     return "DeviceRecord[" + address + ", registrationId=" + registrationId + "]";

@@ -64,6 +64,8 @@ public final class DataInventory {
     put("devices", Category.DISCLOSED, "account_id", "device_id");
     put("devices", Category.INTERNAL, "registration_id", "dropped", "signed_id", "last_resort_id");
     put("devices", Category.SECRET_HASH, "secret_salt", "secret_hash");
+    // The device name, encrypted by the client under a key derived from the account's identity key.
+    put("devices", Category.OPAQUE_CIPHERTEXT, "name");
     put(
         "devices",
         Category.PUBLISHED_KEY_MATERIAL,

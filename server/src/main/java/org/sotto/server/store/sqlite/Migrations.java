@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class Migrations {
   /** Every migration, in order; the last one is the current schema version. */
-  static final List<Integer> VERSIONS = List.of(1);
+  static final List<Integer> VERSIONS = List.of(1, 2);
 
   private Migrations() {}
 

@@ -22,7 +22,7 @@ public final class SqliteDeviceStore implements DeviceStore {
   private static final String SELECT =
       """
       SELECT device_id, registration_id, secret_salt, secret_hash, signed_id, signed_key, signed_sig,
-             last_resort_id, last_resort_key, last_resort_sig
+             last_resort_id, last_resort_key, last_resort_sig, name
       FROM devices
       """;
 
@@ -76,7 +76,8 @@ public final class SqliteDeviceStore implements DeviceStore {
         rs.getBytes(3),
         rs.getBytes(4),
         new SignedPreKey(rs.getInt(5), rs.getBytes(6), rs.getBytes(7)),
-        new KyberPreKey(rs.getInt(8), rs.getBytes(9), rs.getBytes(10)));
+        new KyberPreKey(rs.getInt(8), rs.getBytes(9), rs.getBytes(10)),
+        rs.getBytes(11));
   }
 
   @Override
@@ -119,8 +120,8 @@ public final class SqliteDeviceStore implements DeviceStore {
             """
             INSERT INTO devices (account_id, device_id, registration_id, secret_salt, secret_hash,
                                  signed_id, signed_key, signed_sig, last_resort_id, last_resort_key,
-                                 last_resort_sig)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 last_resort_sig, name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)) {
       ps.setString(1, account.toString());
       ps.setInt(2, deviceId);
@@ -133,6 +134,7 @@ public final class SqliteDeviceStore implements DeviceStore {
       ps.setInt(9, keys.lastResortKyberPreKey().keyId());
       ps.setBytes(10, keys.lastResortKyberPreKey().publicKey());
       ps.setBytes(11, keys.lastResortKyberPreKey().signature());
+      ps.setBytes(12, device.name());
       ps.executeUpdate();
     }
     Address address = new Address(account, new DeviceId(deviceId));
