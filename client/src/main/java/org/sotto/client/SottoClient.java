@@ -181,6 +181,7 @@ public interface SottoClient extends AutoCloseable {
    * @throws SottoException the server or the local store failed
    */
   ProfileName profileName(String recipient) throws SottoException, InterruptedException;
+
   /**
    * (Existing device) links the new device that shows {@code linkUri}: sends it this account's
    * identity and a fresh provisioning code, encrypted to the URI's public key. Returns once the
