@@ -15,7 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.sotto.api.AccountId;
 import org.sotto.api.DeviceId;
 import org.sotto.api.proto.Envelope;
+import org.sotto.client.ContactInfo;
 import org.sotto.client.HistoryEntry;
+import org.sotto.client.IdentityInfo;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
 import org.sotto.client.SottoClient;
@@ -69,6 +71,7 @@ public final class DefaultSottoClient implements SottoClient {
   private final EnvelopeProcessor processor;
   private final Recipients recipients;
   private final Identities identities;
+  private final Directory directory;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Guarded by lock.
@@ -98,6 +101,7 @@ public final class DefaultSottoClient implements SottoClient {
     this.processor = new EnvelopeProcessor(store, protocol, local, clock, rng);
     this.recipients = new Recipients(store, protocol, api);
     this.identities = new Identities(store, protocol, api, sessions, local);
+    this.directory = new Directory(store, protocol, local, clock);
   }
 
   /** See {@link SottoClient#register}. */
@@ -179,6 +183,7 @@ public final class DefaultSottoClient implements SottoClient {
     try {
       sender.send(to, content.encode(), timestamp);
     } catch (org.sotto.protocol.UntrustedIdentityException e) {
+      directory.markChangeSeen(to.toString());
       throw new UntrustedIdentityException(named);
     } catch (TransportException e) {
       throw Errors.server(e);
@@ -333,6 +338,34 @@ public final class DefaultSottoClient implements SottoClient {
     // The account trust() would accept, not the remembered one: after the handle moved to a new
     // account the remembered one may be gone, and the user compares the number before trusting.
     return identities.safetyNumber(recipients.current(recipient));
+  }
+
+  @Override
+  public List<ContactInfo> contacts() throws SottoException {
+    return directory.contacts();
+  }
+
+  @Override
+  public List<IdentityInfo> identities() throws SottoException {
+    return directory.identities();
+  }
+
+  @Override
+  public boolean verify(String recipient, String safetyNumber)
+      throws SottoException, InterruptedException {
+    Objects.requireNonNull(safetyNumber, "safetyNumber");
+    lock.lock();
+    try {
+      AccountId id = recipients.current(recipient);
+      if (!Directory.sameNumber(identities.safetyNumber(id), safetyNumber)) {
+        return false;
+      }
+      identities.trust(recipients.accept(recipient));
+      directory.markVerified(id);
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
