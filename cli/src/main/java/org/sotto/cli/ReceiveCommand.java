@@ -1,6 +1,5 @@
 package org.sotto.cli;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Duration;
 import java.util.List;
 import org.sotto.cli.account.CommandException;
@@ -32,32 +31,6 @@ final class ReceiveCommand extends ClientVerb {
       defaultValue = "" + DEFAULT_TIMEOUT_SECONDS)
   long timeoutSeconds;
 
-  /**
-   * One received message as JSON. {@code from} is the sender's handle when known, else the account
-   * id (the SDK does not yet expose its contacts, so for now it is always the account id).
-   */
-  @JsonPropertyOrder({"id", "from", "fromUuid", "device", "timestamp", "text", "attachments"})
-  record JsonMessage(
-      String id,
-      String from,
-      String fromUuid,
-      int device,
-      long timestamp,
-      String text,
-      List<Object> attachments) {
-    static JsonMessage from(IncomingMessage m) {
-      String uuid = m.sender().toString();
-      return new JsonMessage(
-          m.guid().toString(),
-          uuid,
-          uuid,
-          m.senderDevice(),
-          m.sentAt().toEpochMilli(),
-          m.text(),
-          List.of());
-    }
-  }
-
   @Override
   void execute() throws CommandException, InterruptedException {
     if (timeoutSeconds <= 0) {
@@ -79,10 +52,10 @@ final class ReceiveCommand extends ClientVerb {
     try (SottoClient client = accounts().open(accountOrNull())) {
       List<IncomingMessage> messages =
           client.receiveUntilQueueEmpty(Duration.ofSeconds(timeoutSeconds), errors);
+      MessageJson.Names names = new MessageJson.Names(client);
       for (IncomingMessage m : messages) {
-        print(
-            m.sentAt() + " " + m.sender() + "." + m.senderDevice() + ": " + m.text(),
-            JsonMessage.from(m));
+        MessageJson j = MessageJson.of(m, names);
+        print(j.plain(), j);
       }
     } catch (SottoException e) {
       throw Failures.map(e);

@@ -14,7 +14,10 @@ import picocli.CommandLine.Parameters;
     name = "send",
     description = "Send a text message to RECIPIENT (handle or account UUID).")
 final class SendCommand extends ClientVerb {
-  @Option(names = "-m", required = true, description = "The message text.")
+  @Option(
+      names = {"-m", "--message"},
+      required = true,
+      description = "The message text.")
   String text;
 
   @Parameters(paramLabel = "RECIPIENT", description = "A handle or an account UUID.")

@@ -31,7 +31,12 @@ import picocli.CommandLine.Option;
       ReceiveCommand.class,
       SafetyNumberCommand.class,
       TrustCommand.class,
-      CommandLine.HelpCommand.class
+      ListContactsCommand.class,
+      ListIdentitiesCommand.class,
+      DaemonCommand.class,
+      ChatCommand.class,
+      CommandLine.HelpCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class
     })
 public final class SottoMain implements Runnable {
   /** Exit code for a user error (bad arguments, unknown verb). */
@@ -75,13 +80,35 @@ public final class SottoMain implements Runnable {
 
   private final Map<String, String> env;
 
+  /** The daemon's accounts, whose open account is shared with in-process verbs; or null. */
+  private final Accounts sharedOrNull;
+
   SottoMain(Map<String, String> env) {
-    this.env = env;
+    this(env, null);
   }
 
-  /** The local accounts in the chosen config folder. */
+  private SottoMain(Map<String, String> env, Accounts sharedOrNull) {
+    this.env = env;
+    this.sharedOrNull = sharedOrNull;
+  }
+
+  /** The local accounts in the chosen config folder (the daemon's, for verbs run inside it). */
   Accounts accounts() {
-    return Accounts.in(config, env);
+    return sharedOrNull != null ? sharedOrNull : Accounts.in(config, env);
+  }
+
+  /** The environment the command line was started with. */
+  Map<String, String> env() {
+    return env;
+  }
+
+  /**
+   * A command line for verbs run inside the daemon: {@link #accounts()} is {@code shared}, whose
+   * open account the verbs use without opening (or closing) the store. Failures are not printed:
+   * the caller installs its own handlers.
+   */
+  static CommandLine inProcessCommandLine(Map<String, String> env, Accounts shared) {
+    return new CommandLine(new SottoMain(env, shared));
   }
 
   /** Runs the command line and exits with its code. */

@@ -91,6 +91,15 @@ public interface SottoClient extends AutoCloseable {
    */
   String safetyNumber(String recipient) throws SottoException, InterruptedException;
 
+  /**
+   * The account {@code recipient} names: itself for an account id, else the account remembered for
+   * the handle, else the server's answer (then remembered, trusting on first use).
+   *
+   * @throws UnknownRecipientException no such handle
+   * @throws SottoException the server or the local store failed
+   */
+  AccountId resolve(String recipient) throws SottoException, InterruptedException;
+
   /** The accounts this device knows (looked up by handle or talked to), ordered by account id. */
   List<ContactInfo> contacts() throws SottoException;
 

@@ -341,6 +341,16 @@ public final class DefaultSottoClient implements SottoClient {
   }
 
   @Override
+  public AccountId resolve(String recipient) throws SottoException, InterruptedException {
+    lock.lock();
+    try {
+      return recipients.resolve(recipient);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
   public List<ContactInfo> contacts() throws SottoException {
     return directory.contacts();
   }
