@@ -57,7 +57,8 @@ final class InProcessVerbs implements JsonRpc.Methods {
 
   @Override
   public JsonNode call(String method, JsonNode params) throws JsonRpc.RpcError {
-    CommandLine cmd = SottoMain.inProcessCommandLine(env, shared);
+    CommandLine cmd =
+        SottoMain.inProcessCommandLine(env, shared).setAllowOptionsAsOptionParameters(true);
     CommandLine verb = cmd.getSubcommands().get(method);
     if (verb == null) {
       throw new JsonRpc.RpcError(JsonRpc.METHOD_NOT_FOUND, "method not found: " + method, null);

@@ -18,7 +18,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * {@code "verifiedSafetyNumber"} or {@code "verified-safety-number"}: case, dashes and underscores
  * do not matter) or a positional parameter by its label ({@code RECIPIENT} → {@code "recipient"}).
  * Values are strings, numbers or booleans; an array repeats the option (or gives several positional
- * values). A boolean {@code true} sets a flag and {@code false} leaves it out. Stateless.
+ * values). A boolean {@code true} sets a flag and {@code false} leaves it out. Values are given as
+ * {@code --name=value} and positionals after {@code --}, so a value that looks like an option stays
+ * a value, provided the command line allows options as option parameters ({@link
+ * picocli.CommandLine#setAllowOptionsAsOptionParameters}). Stateless.
  */
 public final class RpcParams {
   private RpcParams() {}
