@@ -146,20 +146,29 @@ public final class DefaultSottoClient implements SottoClient {
   public long send(String recipient, String text) throws SottoException, InterruptedException {
     lock.lock();
     try {
-      AccountId to = recipients.resolve(recipient);
-      try {
-        return sendLocked(to, recipient, text);
-      } catch (SottoException e) {
-        if (Recipients.isHandle(recipient)
-            && e.getCause() instanceof HttpStatusException h
-            && h.status() == HTTP_NOT_FOUND) {
-          // The remembered account is gone: ask who has the handle now (and check its identity).
-          return sendLocked(recipients.refresh(recipient), recipient, text);
-        }
-        throw e;
-      }
+      return sendNamed(recipient, text);
+    } catch (UntrustedIdentityException e) {
+      directory.markHandleChanged(recipient);
+      throw e;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Sends to a recipient named by handle or id, under the lock. */
+  private long sendNamed(String recipient, String text)
+      throws SottoException, InterruptedException {
+    AccountId to = recipients.resolve(recipient);
+    try {
+      return sendLocked(to, recipient, text);
+    } catch (SottoException e) {
+      if (Recipients.isHandle(recipient)
+          && e.getCause() instanceof HttpStatusException h
+          && h.status() == HTTP_NOT_FOUND) {
+        // The remembered account is gone: ask who has the handle now (and check its identity).
+        return sendLocked(recipients.refresh(recipient), recipient, text);
+      }
+      throw e;
     }
   }
 

@@ -117,6 +117,20 @@ final class Directory {
         });
   }
 
+  /**
+   * Records that the account remembered for {@code recipient} (a handle) showed another identity:
+   * the handle now belongs to another key, so the remembered one is no longer the one to trust.
+   */
+  void markHandleChanged(String recipient) throws SottoException {
+    if (recipient == null || !Recipients.isHandle(recipient)) {
+      return; // An account id: the protocol-level check marks it (see markChangeSeen).
+    }
+    Optional<Contact> known = Errors.storage(() -> store.contacts().byHandle(recipient));
+    if (known.isPresent()) {
+      markChangeSeen(known.get().accountId().toString());
+    }
+  }
+
   /** The safety number of us and {@code id} with {@code theirs}: no network. */
   String safetyNumber(AccountId id, IdentityKey theirs) {
     IdentityKey ours = protocol.getIdentityKeyPair().identityKey();
