@@ -66,7 +66,9 @@ final class ChatCommand extends ClientVerb {
   private void piped(SottoClient client, AccountId peer)
       throws SottoException, InterruptedException, CommandException {
     PrintWriter out = out();
-    client.startReceiving(listener(client, peer, line -> printLine(out, line)));
+    PrintWriter err = spec.commandLine().getErr();
+    client.startReceiving(
+        listener(client, peer, line -> printLine(out, line), line -> printLine(err, line)));
     try {
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -92,7 +94,7 @@ final class ChatCommand extends ClientVerb {
       throws CommandException, InterruptedException {
     try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
       LineReader reader = LineReaderBuilder.builder().terminal(terminal).build();
-      client.startReceiving(listener(client, peer, reader::printAbove));
+      client.startReceiving(listener(client, peer, reader::printAbove, reader::printAbove));
       try {
         reader.printAbove("Chat with " + recipient + "; " + QUIT + " or Ctrl-D to leave.");
         while (true) {
@@ -123,9 +125,11 @@ final class ChatCommand extends ClientVerb {
   }
 
   /**
-   * Shows the messages of the conversation with {@code peer} (plain or JSON) through {@code show}.
+   * Shows the messages of the conversation with {@code peer} (plain or JSON) through {@code show},
+   * and receive errors through {@code showError}.
    */
-  private MessageListener listener(SottoClient client, AccountId peer, Consumer<String> show) {
+  private MessageListener listener(
+      SottoClient client, AccountId peer, Consumer<String> show, Consumer<String> showError) {
     MessageJson.Names names = new MessageJson.Names(client);
     return new MessageListener() {
       @Override
@@ -139,7 +143,8 @@ final class ChatCommand extends ClientVerb {
 
       @Override
       public void onError(ReceiveError error) {
-        show.accept("sotto: could not read a message from " + error.source() + ": " + error.kind());
+        showError.accept(
+            "sotto: could not read a message from " + error.source() + ": " + error.kind());
       }
     };
   }
