@@ -108,7 +108,16 @@ public final class SottoMain implements Runnable {
    * the caller installs its own handlers.
    */
   static CommandLine inProcessCommandLine(Map<String, String> env, Accounts shared) {
-    return new CommandLine(new SottoMain(env, shared));
+    return hideCompletionVerb(new CommandLine(new SottoMain(env, shared)));
+  }
+
+  /**
+   * Keeps {@code generate-completion} (picocli's completion script generator) out of the verb list:
+   * it is for installing, not for daily use (see docs/cli.md).
+   */
+  private static CommandLine hideCompletionVerb(CommandLine cmd) {
+    cmd.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+    return cmd;
   }
 
   /** Runs the command line and exits with its code. */
@@ -132,6 +141,7 @@ public final class SottoMain implements Runnable {
    */
   static CommandLine commandLine(Map<String, String> env) {
     CommandLine cmd = new CommandLine(new SottoMain(env));
+    hideCompletionVerb(cmd);
     cmd.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine c = ex.getCommandLine();
