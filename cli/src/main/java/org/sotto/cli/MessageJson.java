@@ -16,7 +16,8 @@ import org.sotto.client.SottoException;
  * The one JSON form of a received message, shared by {@code receive -o json}, {@code chat} and the
  * daemon's events: {@code {"id","from","fromUuid","device","timestamp","text","attachments"}}.
  * {@code from} is the sender's handle when it is a contact with a handle, else its account id;
- * {@code fromUuid} is always the account id; {@code timestamp} is in epoch milliseconds.
+ * {@code fromUuid} is always the account id; {@code timestamp} is in epoch milliseconds. {@link
+ * #toString()} leaves the text out. Immutable.
  *
  * @param id the envelope guid
  * @param from the sender's handle, or its account id
@@ -52,6 +53,12 @@ record MessageJson(
   /** The plain one-line form: {@code TIME FROM.DEVICE: TEXT}. */
   String plain() {
     return java.time.Instant.ofEpochMilli(timestamp) + " " + from + "." + device + ": " + text;
+  }
+
+  /** Leaves the text out (it is the message's plaintext). */
+  @Override
+  public String toString() {
+    return "MessageJson[" + id + ", from " + fromUuid + "." + device + "]";
   }
 
   /** This object as one line of JSON. */
