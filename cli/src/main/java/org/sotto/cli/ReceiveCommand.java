@@ -1,7 +1,5 @@
 package org.sotto.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Duration;
 import java.util.List;
 import org.sotto.cli.account.CommandException;
@@ -9,7 +7,6 @@ import org.sotto.cli.account.Failures;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
 import org.sotto.client.ReceiveError;
-import org.sotto.client.ReceivedAttachment;
 import org.sotto.client.SottoClient;
 import org.sotto.client.SottoException;
 import picocli.CommandLine.Command;
@@ -35,66 +32,6 @@ final class ReceiveCommand extends ClientVerb {
       defaultValue = "" + DEFAULT_TIMEOUT_SECONDS)
   long timeoutSeconds;
 
-  /**
-   * One received message as JSON. {@code from} is the sender's handle when known, else the account
-   * id (the SDK does not yet expose its contacts, so for now it is always the account id).
-   */
-  @JsonPropertyOrder({"id", "from", "fromUuid", "device", "timestamp", "text", "attachments"})
-  record JsonMessage(
-      String id,
-      String from,
-      String fromUuid,
-      int device,
-      long timestamp,
-      String text,
-      List<JsonAttachment> attachments) {
-    static JsonMessage from(IncomingMessage m) {
-      String uuid = m.sender().toString();
-      return new JsonMessage(
-          m.guid().toString(),
-          uuid,
-          uuid,
-          m.senderDevice(),
-          m.sentAt().toEpochMilli(),
-          m.text(),
-          m.attachments().stream().map(JsonAttachment::from).toList());
-    }
-  }
-
-  /**
-   * One attachment as JSON: {@code path} is where it was saved, or null when it could not be; then
-   * {@code failure} says why ({@code INVALID}, {@code DOWNLOAD_FAILED}, ...).
-   */
-  @JsonPropertyOrder({"fileName", "size", "path", "failure"})
-  record JsonAttachment(
-      String fileName,
-      long size,
-      String path,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String failure) {
-    static JsonAttachment from(ReceivedAttachment a) {
-      return new JsonAttachment(
-          a.fileName(),
-          a.size(),
-          a.saved() ? a.path().toString() : null,
-          a.saved() ? null : a.failure().name());
-    }
-  }
-
-  /** The plain form of a message: one line, then one indented line per attachment. */
-  static String plain(IncomingMessage m) {
-    StringBuilder b =
-        new StringBuilder(m.sentAt() + " " + m.sender() + "." + m.senderDevice() + ": " + m.text());
-    for (ReceivedAttachment a : m.attachments()) {
-      b.append(System.lineSeparator());
-      if (a.saved()) {
-        b.append("  attachment: ").append(a.path());
-      } else {
-        b.append("  attachment not saved (").append(a.failure()).append("): ").append(a.fileName());
-      }
-    }
-    return b.toString();
-  }
-
   @Override
   void execute() throws CommandException, InterruptedException {
     if (timeoutSeconds <= 0) {
@@ -116,8 +53,10 @@ final class ReceiveCommand extends ClientVerb {
     try (SottoClient client = accounts().open(accountOrNull())) {
       List<IncomingMessage> messages =
           client.receiveUntilQueueEmpty(Duration.ofSeconds(timeoutSeconds), errors);
+      MessageJson.Names names = new MessageJson.Names(client);
       for (IncomingMessage m : messages) {
-        print(plain(m), JsonMessage.from(m));
+        MessageJson j = MessageJson.of(m, names);
+        print(j.plain(), j);
       }
     } catch (SottoException e) {
       throw Failures.map(e);

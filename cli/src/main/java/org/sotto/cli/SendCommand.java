@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
     description = "Send a message to RECIPIENT (handle or account UUID).")
 final class SendCommand extends ClientVerb {
   @Option(
-      names = "-m",
+      names = {"-m", "--message"},
       required = true,
       description = "The message text (may be empty when there are attachments).")
   String text;

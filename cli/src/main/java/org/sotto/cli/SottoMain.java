@@ -36,7 +36,12 @@ import picocli.CommandLine.Option;
       SafetyNumberCommand.class,
       TrustCommand.class,
       SetProfileCommand.class,
-      CommandLine.HelpCommand.class
+      ListContactsCommand.class,
+      ListIdentitiesCommand.class,
+      DaemonCommand.class,
+      ChatCommand.class,
+      CommandLine.HelpCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class
     })
 public final class SottoMain implements Runnable {
   /** Exit code for a user error (bad arguments, unknown verb). */
@@ -80,13 +85,44 @@ public final class SottoMain implements Runnable {
 
   private final Map<String, String> env;
 
+  /** The daemon's accounts, whose open account is shared with in-process verbs; or null. */
+  private final Accounts sharedOrNull;
+
   SottoMain(Map<String, String> env) {
-    this.env = env;
+    this(env, null);
   }
 
-  /** The local accounts in the chosen config folder. */
+  private SottoMain(Map<String, String> env, Accounts sharedOrNull) {
+    this.env = env;
+    this.sharedOrNull = sharedOrNull;
+  }
+
+  /** The local accounts in the chosen config folder (the daemon's, for verbs run inside it). */
   Accounts accounts() {
-    return Accounts.in(config, env);
+    return sharedOrNull != null ? sharedOrNull : Accounts.in(config, env);
+  }
+
+  /** The environment the command line was started with. */
+  Map<String, String> env() {
+    return env;
+  }
+
+  /**
+   * A command line for verbs run inside the daemon: {@link #accounts()} is {@code shared}, whose
+   * open account the verbs use without opening (or closing) the store. Failures are not printed:
+   * the caller installs its own handlers.
+   */
+  static CommandLine inProcessCommandLine(Map<String, String> env, Accounts shared) {
+    return hideCompletionVerb(new CommandLine(new SottoMain(env, shared)));
+  }
+
+  /**
+   * Keeps {@code generate-completion} (picocli's completion script generator) out of the verb list:
+   * it is for installing, not for daily use (see docs/cli.md).
+   */
+  private static CommandLine hideCompletionVerb(CommandLine cmd) {
+    cmd.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+    return cmd;
   }
 
   /** Runs the command line and exits with its code. */
@@ -110,6 +146,7 @@ public final class SottoMain implements Runnable {
    */
   static CommandLine commandLine(Map<String, String> env) {
     CommandLine cmd = new CommandLine(new SottoMain(env));
+    hideCompletionVerb(cmd);
     cmd.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine c = ex.getCommandLine();

@@ -1,7 +1,5 @@
 package org.sotto.cli;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import org.sotto.cli.account.CommandException;
 import org.sotto.cli.account.Failures;
 import org.sotto.client.SottoClient;
@@ -41,11 +39,14 @@ final class TrustCommand extends ClientVerb {
   @Override
   void execute() throws CommandException, InterruptedException {
     try (SottoClient client = accounts().open(accountOrNull())) {
-      if (how.number != null && !matches(client.safetyNumber(recipient), how.number)) {
-        throw new CommandException.UserError(
-            "the safety number does not match; nothing was trusted");
+      if (how.number != null) {
+        if (!client.verify(recipient, how.number)) {
+          throw new CommandException.UserError(
+              "the safety number does not match; nothing was trusted");
+        }
+      } else {
+        client.trust(recipient);
       }
-      client.trust(recipient);
       print("trusted " + recipient, new Trusted(recipient));
     } catch (SottoException e) {
       throw Failures.map(e);
@@ -54,10 +55,4 @@ final class TrustCommand extends ClientVerb {
 
   /** The JSON form of the result. */
   record Trusted(String recipient) {}
-
-  private static boolean matches(String expected, String given) {
-    String digits = given.replaceAll("\\s", "");
-    return MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.US_ASCII), digits.getBytes(StandardCharsets.US_ASCII));
-  }
 }

@@ -205,6 +205,31 @@ public interface SottoClient extends AutoCloseable {
    */
   void removeDevice(int id) throws SottoException, InterruptedException;
 
+  /**
+   * The account {@code recipient} names: itself for an account id, else the account remembered for
+   * the handle, else the server's answer (then remembered, trusting on first use).
+   *
+   * @throws UnknownRecipientException no such handle
+   * @throws SottoException the server or the local store failed
+   */
+  AccountId resolve(String recipient) throws SottoException, InterruptedException;
+
+  /** The accounts this device knows (looked up by handle or talked to), ordered by account id. */
+  List<ContactInfo> contacts() throws SottoException;
+
+  /**
+   * The identity keys this device holds for other accounts, with their trust state and safety
+   * number, ordered by account id. Reads the local store only.
+   */
+  List<IdentityInfo> identities() throws SottoException;
+
+  /**
+   * Trusts {@code recipient}'s current identity (as {@link #trust}) and marks it verified, if
+   * {@code safetyNumber} (spaces ignored) equals {@link #safetyNumber(String)}; otherwise changes
+   * nothing and returns false.
+   */
+  boolean verify(String recipient, String safetyNumber) throws SottoException, InterruptedException;
+
   /** Deletes the account on the server (the local store stays, for its history). */
   void unregister() throws SottoException, InterruptedException;
 

@@ -30,9 +30,31 @@ public final class Accounts {
   private final Path configDir;
   private final char[] passphraseOrNull;
 
+  /** The account held open by the daemon, which {@link #open} hands out instead; or null. */
+  private final SottoClient sharedOrNull;
+
+  /** The name of the shared account, or null. */
+  private final String sharedName;
+
   private Accounts(Path configDir, char[] passphraseOrNull) {
+    this(configDir, passphraseOrNull, null, null);
+  }
+
+  private Accounts(
+      Path configDir, char[] passphraseOrNull, SottoClient sharedOrNull, String sharedName) {
     this.configDir = configDir;
     this.passphraseOrNull = passphraseOrNull;
+    this.sharedOrNull = sharedOrNull;
+    this.sharedName = sharedName;
+  }
+
+  /**
+   * These accounts, except that {@link #open} hands out {@code client} (the account {@code name},
+   * already open, as the daemon holds it) in a view whose {@code close()} does nothing, and refuses
+   * every other account: the store of an open account is locked.
+   */
+  public Accounts sharing(SottoClient client, String name) {
+    return new Accounts(configDir, passphraseOrNull, SharedClient.of(client), name);
   }
 
   /**
@@ -79,6 +101,13 @@ public final class Accounts {
    * Opens the account named by {@code accountOrNull}, or the only local account when it is null.
    */
   public SottoClient open(String accountOrNull) throws CommandException {
+    if (sharedOrNull != null) {
+      if (accountOrNull != null && !accountOrNull.equals(sharedName)) {
+        throw new CommandException.UserError(
+            "this daemon serves the local account " + sharedName + " only");
+      }
+      return sharedOrNull;
+    }
     String account = accountOrNull != null ? accountOrNull : onlyAccount();
     Path dir = configDir.resolve(account);
     if (!isFolderName(account) || !Files.isDirectory(dir)) {
@@ -89,6 +118,17 @@ public final class Accounts {
     } catch (SottoException e) {
       throw Failures.map(e);
     }
+  }
+
+  /**
+   * The name of the account {@link #open} would open for {@code accountOrNull}: itself, or the only
+   * local account when it is null.
+   */
+  public String name(String accountOrNull) throws CommandException {
+    if (sharedOrNull != null) {
+      return sharedName;
+    }
+    return accountOrNull != null ? accountOrNull : onlyAccount();
   }
 
   /** Whether {@code name} names a folder directly inside the config folder (no path tricks). */

@@ -18,8 +18,10 @@ import org.sotto.api.AccountId;
 import org.sotto.api.DeviceId;
 import org.sotto.api.dto.DeviceInfo;
 import org.sotto.api.proto.Envelope;
+import org.sotto.client.ContactInfo;
 import org.sotto.client.DeviceException;
 import org.sotto.client.HistoryEntry;
+import org.sotto.client.IdentityInfo;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.LinkedDevice;
 import org.sotto.client.MessageListener;
@@ -86,6 +88,7 @@ public final class DefaultSottoClient implements SottoClient {
   private final Attachments attachments;
   private final ExpireTimers timers;
   private final SecureRandom rng;
+  private final Directory directory;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Guarded by lock.
@@ -122,6 +125,7 @@ public final class DefaultSottoClient implements SottoClient {
             store, protocol, local, clock, rng, profiles, sealed, attachments, timers);
     this.recipients = new Recipients(store, protocol, api);
     this.identities = new Identities(store, protocol, api, sessions, local);
+    this.directory = new Directory(store, protocol, local, clock);
   }
 
   /** See {@link SottoClient#register}. */
@@ -317,6 +321,9 @@ public final class DefaultSottoClient implements SottoClient {
         }
         throw e;
       }
+    } catch (UntrustedIdentityException e) {
+      directory.markHandleChanged(recipient);
+      throw e;
     } finally {
       lock.unlock();
     }
@@ -334,6 +341,7 @@ public final class DefaultSottoClient implements SottoClient {
     try {
       sender.send(to, wire.encode(), timestamp);
     } catch (org.sotto.protocol.UntrustedIdentityException e) {
+      directory.markChangeSeen(to.toString());
       throw new UntrustedIdentityException(named);
     } catch (TransportException e) {
       throw Errors.server(e);
@@ -785,6 +793,44 @@ public final class DefaultSottoClient implements SottoClient {
 
   LocalStore store() {
     return store;
+  }
+
+  @Override
+  public AccountId resolve(String recipient) throws SottoException, InterruptedException {
+    lock.lock();
+    try {
+      return recipients.resolve(recipient);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<ContactInfo> contacts() throws SottoException {
+    return directory.contacts();
+  }
+
+  @Override
+  public List<IdentityInfo> identities() throws SottoException {
+    return directory.identities();
+  }
+
+  @Override
+  public boolean verify(String recipient, String safetyNumber)
+      throws SottoException, InterruptedException {
+    Objects.requireNonNull(safetyNumber, "safetyNumber");
+    lock.lock();
+    try {
+      AccountId id = recipients.current(recipient);
+      if (!Directory.sameNumber(identities.safetyNumber(id), safetyNumber)) {
+        return false;
+      }
+      identities.trust(recipients.accept(recipient));
+      directory.markVerified(id);
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

@@ -16,6 +16,7 @@ import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageStatus;
 import org.sotto.client.Receipt;
 import org.sotto.client.ReceiveError;
+import org.sotto.client.storage.IdentityLedger;
 import org.sotto.client.storage.LocalStore;
 import org.sotto.client.storage.SqliteProtocolStore;
 import org.sotto.client.storage.StorageException;
@@ -133,6 +134,18 @@ final class EnvelopeProcessor {
     this.sealed = sealed;
   }
 
+  /** Remembers, for listIdentities, that {@code account} showed an untrusted key (best effort). */
+  private void noteChangedIdentity(String account) {
+    try {
+      new IdentityLedger(store).changeSeen(account);
+    } catch (StorageException | RuntimeException ex) {
+      log.log(
+          System.Logger.Level.WARNING,
+          "could not note a changed identity: {0}",
+          ex.getClass().getSimpleName());
+    }
+  }
+
   Outcome process(Envelope e) {
     UUID guid = guid(e.getGuid());
     String source =
@@ -157,6 +170,7 @@ final class EnvelopeProcessor {
       }
       return store.<Outcome, Exception>atomically(() -> decryptAndStore(e, guid, sender, from));
     } catch (UntrustedIdentityException ex) {
+      noteChangedIdentity(e.getSourceAccount());
       return failed(guid, source, ReceiveError.Kind.UNTRUSTED_IDENTITY);
     } catch (ProtocolException ex) {
       return failed(guid, source, ReceiveError.Kind.UNDECRYPTABLE);

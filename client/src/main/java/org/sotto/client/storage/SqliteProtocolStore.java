@@ -4,9 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -150,7 +153,46 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
               identityKey.serialize(),
               address.name(),
               address.deviceId());
+          if (old == null || !old.equals(identityKey)) {
+            // Joins this transaction: the key and its ledger entry are stored together.
+            new IdentityLedger(store).stored(address.name(), identityKey, Instant.now());
+          }
           return old != null && !old.equals(identityKey);
+        });
+  }
+
+  /**
+   * The trusted identity key of every other account (the name of its protocol address), taken from
+   * its lowest device id; ordered by name.
+   */
+  public Map<String, IdentityKey> trustedIdentities() throws StorageException {
+    return store.transaction(
+        c -> {
+          Map<String, IdentityKey> out = new LinkedHashMap<>();
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT name, device_id, identity_key_enc FROM identities"
+                          + " ORDER BY name, device_id");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              String name = rs.getString(1);
+              int device = rs.getInt(2);
+              if (out.containsKey(name)) {
+                continue;
+              }
+              byte[] b =
+                  cipher.decrypt(
+                      rs.getBytes(3),
+                      FieldCipher.rowId("identities", "identity_key_enc", name, device),
+                      "identities");
+              try {
+                out.put(name, IdentityKey.fromBytes(b));
+              } catch (InvalidKeyException e) {
+                throw new CorruptStoreException("a stored identity key does not parse");
+              }
+            }
+          }
+          return out;
         });
   }
 
