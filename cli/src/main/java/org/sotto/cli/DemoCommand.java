@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.sotto.cli.demo.DataFolderScan;
 import org.sotto.cli.demo.StorageSnapshot;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
+import org.sotto.client.ReceivedAttachment;
 import org.sotto.client.SottoClient;
 import org.sotto.server.ServerConfig;
 import org.sotto.server.SottoServer;
@@ -46,6 +48,13 @@ final class DemoCommand implements Callable<Integer> {
    * How long one receive may take: the server is local, so anything near this means it is stuck.
    */
   private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(20);
+
+  /** The demo attachment's file name. */
+  private static final String ATTACHMENT_NAME = "plan.txt";
+
+  /** The demo attachment's content (small: the demo is about what the server sees, not speed). */
+  private static final String ATTACHMENT_TEXT =
+      "Meet at the library at seven. Bring the blue notebook.\n";
 
   /** Width of the "read" column of the side-by-side table. */
   private static final int READ_COLUMN = 62;
@@ -119,23 +128,59 @@ final class DemoCommand implements Callable<Integer> {
           return SottoMain.EXIT_UNEXPECTED;
         }
       }
+      // A small attachment: encrypted on Alice's device with a fresh key, uploaded, and sent as a
+      // pointer with its key and digest inside the end-to-end encrypted message.
+      Path file = clients.resolveSibling(ATTACHMENT_NAME);
+      byte[] plan = ATTACHMENT_TEXT.getBytes(StandardCharsets.UTF_8);
+      Files.write(file, plan);
+      String caption = "Here is the plan.";
+      secrets.add(caption.getBytes(StandardCharsets.UTF_8));
+      alice.send("bob", caption, List.of(file), null);
+      List<StorageSnapshot.StoredEnvelope> held = StorageSnapshot.envelopes(db);
+      long blobBytes = attachmentBytes(serverData);
+      List<IncomingMessage> got = bob.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, new Quiet());
+      if (got.isEmpty() || got.get(0).attachments().size() != 1) {
+        out.println("The attachment did not arrive as sent.");
+        return SottoMain.EXIT_UNEXPECTED;
+      }
+      ReceivedAttachment a = got.get(0).attachments().get(0);
+      boolean same = a.saved() && Arrays.equals(Files.readAllBytes(a.path()), plan);
+      out.printf(
+          "%-13s %-" + READ_COLUMN + "s %s%n",
+          "Alice -> Bob",
+          String.format(
+              "\"%s\" + %s (%d B, %s)",
+              got.get(0).text(),
+              a.fileName(),
+              a.size(),
+              same ? "digest checked, same bytes" : "NOT the same bytes"),
+          describe(held) + "; attachment blob " + blobBytes + " B (encrypted)");
+      if (!same) {
+        return SottoMain.EXIT_UNEXPECTED;
+      }
+      // Bob's device sent Alice a delivery receipt for the attachment message: collect it.
+      alice.receiveUntilQueueEmpty(RECEIVE_TIMEOUT, new Quiet());
       out.println();
       waitForQueueEmpty(db);
       out.println("What the server stores now (rows per table; delivered envelopes are deleted):");
       for (Map.Entry<String, Long> e : StorageSnapshot.rowCounts(db).entrySet()) {
         out.printf("   %-20s %d%n", e.getKey(), e.getValue());
       }
-      DataFolderScan.Result scan = DataFolderScan.scan(serverData, secrets);
+      // The server must hold neither the texts nor the file; the clients' stores must not hold the
+      // texts in the clear (a received file is saved as a file, as any messenger does).
+      List<byte[]> serverNeedles = new ArrayList<>(secrets);
+      serverNeedles.add(plan);
+      DataFolderScan.Result scan = DataFolderScan.scan(serverData, serverNeedles);
       out.printf(
-          "Scanned the server's %d files (%d bytes) for the %d plaintexts: %s.%n",
+          "Scanned the server's %d files (%d bytes) for the %d texts and the file: %s.%n",
           scan.files(),
           scan.bytes(),
           secrets.size(),
           scan.hits().isEmpty() ? "none found" : "FOUND " + scan.hits());
       DataFolderScan.Result local = DataFolderScan.scan(clients, secrets);
       out.printf(
-          "Scanned Alice's and Bob's local stores (%d files): %s (their history is encrypted at"
-              + " rest).%n",
+          "Scanned Alice's and Bob's local stores (%d files) for the texts: %s (their history is"
+              + " encrypted at rest).%n",
           local.files(), local.hits().isEmpty() ? "none found" : "FOUND " + local.hits());
       out.println();
       out.println("Everything the server could disclose about Alice ('sotto server disclose'):");
@@ -155,22 +200,37 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** What the server held for the recipient: type, size and first bytes of each envelope. */
+  /** Bytes of the encrypted attachment blobs in the server's data folder. */
+  private static long attachmentBytes(Path serverData) throws IOException {
+    Path dir = serverData.resolve("attachments");
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    long total = 0;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        total += Files.size(p);
+      }
+    }
+    return total;
+  }
+
+  /**
+   * What the server held for the message just sent (the newest envelope): type, size and first
+   * bytes. Older queued envelopes are the SDK's delivery receipts, which look like any message.
+   */
   private static String describe(List<StorageSnapshot.StoredEnvelope> held) {
     if (held.isEmpty()) {
       return "(nothing queued)";
     }
-    List<String> parts = new ArrayList<>();
-    for (StorageSnapshot.StoredEnvelope e : held) {
-      parts.add(
-          String.format(
-              "type %d, %d B %s…%s",
-              e.type(),
-              e.content().length,
-              HexFormat.of().formatHex(e.content(), 0, Math.min(PREVIEW_BYTES, e.content().length)),
-              e.hasSender() ? "" : ", sender hidden"));
-    }
-    return String.join("; ", parts);
+    StorageSnapshot.StoredEnvelope e = held.get(held.size() - 1);
+    return String.format(
+        "type %d, %d B %s…%s%s",
+        e.type(),
+        e.content().length,
+        HexFormat.of().formatHex(e.content(), 0, Math.min(PREVIEW_BYTES, e.content().length)),
+        e.hasSender() ? "" : ", sender hidden",
+        held.size() > 1 ? " (+" + (held.size() - 1) + " receipt)" : "");
   }
 
   /**

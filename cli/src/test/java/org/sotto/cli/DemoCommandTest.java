@@ -46,8 +46,23 @@ class DemoCommandTest {
                         && l.matches(".*type \\d, \\d+ B [0-9a-f]{24}.*")),
         text);
     assertTrue(text.contains("\"And the server only ever relayed ciphertext. Bye!\""), text);
-    assertTrue(text.contains("for the 4 plaintexts: none found."), text);
-    assertTrue(text.contains("Scanned Alice's and Bob's local stores"), text);
+    assertTrue(text.contains("for the 5 texts and the file: none found."), text);
+    assertTrue(
+        text.lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("Scanned Alice's and Bob's local stores")
+                        && l.contains("for the texts: none found")),
+        text);
+    assertTrue(
+        text.lines()
+            .anyMatch(
+                l ->
+                    l.contains("\"Here is the plan.\" + plan.txt")
+                        && l.contains("digest checked, same bytes")
+                        && l.contains("sender hidden")
+                        && l.matches(".*attachment blob \\d+ B \\(encrypted\\).*")),
+        text);
     assertTrue(text.lines().anyMatch(l -> l.matches("\\s+envelopes\\s+0")), text);
     assertTrue(text.contains("1 device(s)"), text);
     assertTrue(Files.exists(tmp.resolve("data").resolve("sotto.db")), "--data keeps the data");
