@@ -89,6 +89,8 @@ class SealedSenderIntegrationTest {
     assertEquals(List.of("hi bob"), receive(bob));
     bob.send(alice.accountId(), "hi alice");
     assertEquals(List.of("hi alice"), receive(alice));
+    // Alice's delivery receipt for "hi alice" waits for Bob: take it, so queues start empty.
+    assertEquals(List.of(), receive(bob));
   }
 
   @Test
@@ -108,6 +110,7 @@ class SealedSenderIntegrationTest {
     assertEquals(List.of("first"), receive(bob));
     bob.send(alice.accountId(), "reply");
     assertEquals(List.of("reply"), receive(alice));
+    assertEquals(List.of(), receive(bob), "only Alice's delivery receipt was queued");
 
     alice.send(bob.accountId(), "sealed one");
     alice.send(bob.accountId(), "sealed two");
@@ -154,6 +157,7 @@ class SealedSenderIntegrationTest {
     // Bob's next message brings his new key, and Alice seals again.
     bob.send(alice.accountId(), "new key inside");
     assertEquals(List.of("new key inside"), receive(alice));
+    assertEquals(List.of(), receive(bob), "only Alice's delivery receipt was queued");
     alice.send(bob.accountId(), "sealed again");
     queued = ServerEnvelopes.queuedFor(server, bob.accountId());
     assertEquals(1, queued.size());
