@@ -71,10 +71,13 @@ class ClientBenchOptionsTest {
     RunStats odd = RunStats.of(900, 1200.4, 700, 1000, 2500);
     RunStats even = RunStats.of(4, 1, 3, 2);
 
-    assertEquals(new RunStats(1000, 700, 2500, 5), odd);
+    assertEquals(new RunStats(1000, 700, 2500, 5, Double.NaN), odd);
     assertEquals(2.5, even.median());
     assertEquals(
         "figure=cli_first_message ms=1000 runs=5 min=700 max=2500", odd.line("cli_first_message"));
+    assertEquals(
+        "figure=cli_first_message ms=3 runs=4 min=1 max=4 cpu_ms=812",
+        even.withCpu(811.6).line("cli_first_message"));
     assertThrows(IllegalArgumentException.class, RunStats::of);
   }
 
