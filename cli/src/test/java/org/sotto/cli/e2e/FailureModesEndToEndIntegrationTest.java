@@ -84,9 +84,8 @@ class FailureModesEndToEndIntegrationTest {
     parties.register("alice");
     parties.register("bob");
     parties.send("alice", "first", "bob");
-    Path db = parties.config("alice").resolve("alice.db");
-    overwriteMiddle(db);
     Path alice = parties.config("alice");
+    overwriteMiddle(alice.resolve("alice").resolve("alice.db"));
     Map<String, String> before = Parties.hashes(alice);
 
     CliProcess.Result send = parties.run("alice", "send", "-m", "secret text", "bob");
@@ -104,10 +103,10 @@ class FailureModesEndToEndIntegrationTest {
     parties = Parties.start("damaged-key");
     parties.register("alice");
     parties.register("bob");
-    Path key = parties.config("alice").resolve("alice.key");
+    Path alice = parties.config("alice");
+    Path key = alice.resolve("alice").resolve("alice.key");
     byte[] bytes = Files.readAllBytes(key);
     Files.write(key, Arrays.copyOf(bytes, bytes.length / 2));
-    Path alice = parties.config("alice");
     Map<String, String> before = Parties.hashes(alice);
 
     CliProcess.Result send = parties.run("alice", "send", "-m", "secret text", "bob");
@@ -153,6 +152,7 @@ class FailureModesEndToEndIntegrationTest {
 
   /** Overwrites {@link #DAMAGED_BYTES} bytes at the start of the middle page of a SQLite file. */
   private static void overwriteMiddle(Path db) throws Exception {
+    assertTrue(Files.isRegularFile(db), db + " exists");
     try (RandomAccessFile f = new RandomAccessFile(db.toFile(), "rw")) {
       f.seek(16);
       int pageSize = f.readUnsignedShort();
