@@ -24,10 +24,13 @@ import org.sotto.server.testing.TestServer;
  * once, in order, with its sender, whether the recipient is online or not, across a server restart,
  * and not at all to a re-registered recipient until the sender trusts the new identity.
  *
- * <p>Each CLI process is a cold JVM (about 1 s on two busy cores), so the 100 messages each way are
- * sent by two sequences of {@code send} processes that run at the same time, Alice's and Bob's
- * (each sequence in order; one account's store is used by one process at a time). That keeps the
- * class under about five minutes without sending fewer messages.
+ * <p>Each CLI process is a cold JVM, so the 100 messages each way are sent by two sequences of
+ * {@code send} processes that run at the same time, Alice's and Bob's (each sequence in order; one
+ * account's store is used by one process at a time), to shorten the class without sending fewer
+ * messages. Its wall time depends on the machine's load: on two cores shared with other builds the
+ * 200 sends took 10 minutes and the class 15 (load average 4 to 7), and 34 and 45 minutes at load
+ * average 13 to 18, well over the five minutes aimed at: a cold {@code send} costs about 3 s of CPU
+ * (see bench/README.md, {@code cli_first_message}, for where it goes).
  */
 class ConversationEndToEndIntegrationTest {
   /** Messages each way in the conversation test (issue 5). */
