@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.sotto.cli.account.Accounts;
 import org.sotto.cli.account.CommandException;
 import picocli.CommandLine;
@@ -17,12 +19,20 @@ import picocli.CommandLine;
 abstract class ClientVerb implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The SDK's logger, held so that its level stays set. A verb reports a failure in one line on
+   * standard error ({@link SottoMain}); the SDK's progress notes (such as "disconnected, retrying"
+   * while the server is down) would bury that line, so only its warnings and errors are shown.
+   */
+  private static final Logger SDK_LOG = Logger.getLogger("org.sotto.client");
+
   @CommandLine.ParentCommand SottoMain main;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public final Integer call() throws CommandException, InterruptedException {
+    SDK_LOG.setLevel(Level.WARNING);
     execute();
     out().flush();
     return 0;

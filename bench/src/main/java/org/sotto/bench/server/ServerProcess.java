@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * --data DIR --listen 127.0.0.1:0}) on a fresh data folder, with the JVM's default settings. Its
  * log goes to a file, quoted when it fails. Not thread-safe.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
   /**
    * Registrations allowed per IP per hour: every bench account registers from loopback, up to about
    * 20,000 of them in seconds, which the default (10) would refuse by design.
@@ -51,7 +51,8 @@ final class ServerProcess implements AutoCloseable {
    * Starts {@code org.sotto.cli.SottoMain server} with {@code java} on {@code classpath}, data in
    * {@code dataDir}, log in {@code log}.
    */
-  static ServerProcess start(Path java, String classpath, Path dataDir, Path log) throws Exception {
+  public static ServerProcess start(Path java, String classpath, Path dataDir, Path log)
+      throws Exception {
     List<String> command =
         List.of(
             java.toString(),
@@ -102,17 +103,17 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** The server's base URI. */
-  URI uri() {
+  public URI uri() {
     return uri;
   }
 
   /** The server's process id (for {@code jcmd}). */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** Fails, quoting the log, if the server has exited. */
-  void checkAlive() {
+  public void checkAlive() {
     if (!process.isAlive()) {
       throw new IllegalStateException(
           "the Sotto server exited with status " + process.exitValue() + ":\n" + tail(log));
@@ -120,7 +121,7 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** The last lines of the server log. */
-  String logTail() {
+  public String logTail() {
     return tail(log);
   }
 

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real {@code sotto server} process for tests (kill -9, SIGTERM, log scanning): same JDK and
- * classpath as the test JVM, loopback, a free port, registration limits lifted. Its stdout and
- * stderr are appended to a log file.
+ * classpath as the test JVM, loopback, a free port (or a given one, see {@link #restart}),
+ * registration limits lifted. Its stdout and stderr are appended to a log file.
  */
 public final class ServerProcess implements AutoCloseable {
   /** How long a server may take to print its "listening on" line. */
@@ -25,15 +25,36 @@ public final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final URI uri;
   private final List<String> stdout;
+  private final Path dataDir;
+  private final Path log;
+  private final List<String> extraArgs;
 
-  private ServerProcess(Process process, URI uri, List<String> stdout) {
+  private ServerProcess(
+      Process process,
+      URI uri,
+      List<String> stdout,
+      Path dataDir,
+      Path log,
+      List<String> extraArgs) {
     this.process = process;
     this.uri = uri;
     this.stdout = stdout;
+    this.dataDir = dataDir;
+    this.log = log;
+    this.extraArgs = extraArgs;
   }
 
   /** Starts a server on {@code dataDir}, logging to {@code log}, plus {@code extraArgs}. */
   public static ServerProcess start(Path dataDir, Path log, String... extraArgs) throws Exception {
+    return start(dataDir, log, 0, extraArgs);
+  }
+
+  /**
+   * Starts a server on {@code dataDir} listening on 127.0.0.1:{@code port} (0: a free port),
+   * logging to {@code log}, plus {@code extraArgs}.
+   */
+  public static ServerProcess start(Path dataDir, Path log, int port, String... extraArgs)
+      throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> cmd =
         new ArrayList<>(
@@ -47,7 +68,7 @@ public final class ServerProcess implements AutoCloseable {
                 "--data",
                 dataDir.toString(),
                 "--listen",
-                "127.0.0.1:0",
+                "127.0.0.1:" + port,
                 "--registrations-per-hour",
                 "1000000"));
     cmd.addAll(List.of(extraArgs));
@@ -79,7 +100,18 @@ public final class ServerProcess implements AutoCloseable {
       p.destroyForcibly();
       throw new AssertionError("server did not start; see " + log.getFileName());
     }
-    return new ServerProcess(p, URI.create(u), lines);
+    return new ServerProcess(p, URI.create(u), lines, dataDir, log, List.of(extraArgs));
+  }
+
+  /**
+   * Stops this server with SIGTERM (if it still runs) and starts a new one on the same data folder,
+   * port and arguments, so that clients that remember its URL reach the new one.
+   */
+  public ServerProcess restart() throws Exception {
+    if (process.isAlive()) {
+      terminate();
+    }
+    return start(dataDir, log, uri.getPort(), extraArgs.toArray(String[]::new));
   }
 
   /** The server's base URI. */
