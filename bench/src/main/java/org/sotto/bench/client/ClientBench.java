@@ -143,19 +143,20 @@ public final class ClientBench {
       String contact = "contact" + i;
       Path contactStore = dir.resolve(contact);
       SottoClient.register(server.uri(), contact, contactStore, null).close();
-      List<String> command =
-          List.of(
-              java.toString(),
-              "--enable-native-access=ALL-UNNAMED",
-              "-cp",
-              options.serverClasspath(),
-              "org.sotto.cli.SottoMain",
-              "--config",
-              config.toString(),
-              "send",
-              "-m",
-              "hello " + contact,
-              contact);
+      List<String> command = new ArrayList<>();
+      if (options.launcherOrNull() != null) {
+        command.add(options.launcherOrNull());
+      } else {
+        command.addAll(
+            List.of(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                options.serverClasspath(),
+                "org.sotto.cli.SottoMain"));
+      }
+      command.addAll(
+          List.of("--config", config.toString(), "send", "-m", "hello " + contact, contact));
       Path err = dir.resolve("send-" + i + ".err");
       ProcessBuilder pb =
           new ProcessBuilder(command)

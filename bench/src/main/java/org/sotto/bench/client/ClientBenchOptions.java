@@ -13,9 +13,16 @@ import java.util.Set;
  * @param serverClasspath classpath of the Sotto command line ({@code org.sotto.cli.SottoMain}),
  *     used for the server process and for the CLI processes
  * @param figures the figures to measure
+ * @param launcherOrNull the {@code sotto} launcher script; when set, {@code cli_first_message} runs
+ *     it (as a user does), else a plain JVM on {@code serverClasspath}
  */
 record ClientBenchOptions(
-    int runs, double seconds, double warmup, String serverClasspath, Set<String> figures) {
+    int runs,
+    double seconds,
+    double warmup,
+    String serverClasspath,
+    Set<String> figures,
+    String launcherOrNull) {
 
   /** The figures, in the order they are measured. */
   static final List<String> FIGURES = List.of("cli_first_message", "sdk_end_to_end");
@@ -32,11 +39,11 @@ record ClientBenchOptions(
   static final double DEFAULT_WARMUP = 10;
 
   private static final Set<String> FLAGS =
-      Set.of("--runs", "--seconds", "--warmup", "--server-classpath", "--figures");
+      Set.of("--runs", "--seconds", "--warmup", "--server-classpath", "--figures", "--launcher");
 
   static final String USAGE =
-      "usage: ClientBench --server-classpath CP [--runs N] [--seconds N] [--warmup N]"
-          + " [--figures cli_first_message,sdk_end_to_end]";
+      "usage: ClientBench --server-classpath CP [--launcher PATH] [--runs N] [--seconds N]"
+          + " [--warmup N] [--figures cli_first_message,sdk_end_to_end]";
 
   ClientBenchOptions {
     if (runs < 1) {
@@ -63,6 +70,7 @@ record ClientBenchOptions(
     double seconds = DEFAULT_SECONDS;
     double warmup = DEFAULT_WARMUP;
     String classpath = null;
+    String launcher = null;
     List<String> figures = FIGURES;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
@@ -89,6 +97,7 @@ record ClientBenchOptions(
           case "--seconds" -> seconds = Double.parseDouble(value);
           case "--warmup" -> warmup = Double.parseDouble(value);
           case "--server-classpath" -> classpath = value;
+          case "--launcher" -> launcher = value;
           case "--figures" -> figures = parseFigures(value);
           default -> throw new IllegalArgumentException("unknown argument " + flag + "\n" + USAGE);
         }
@@ -96,7 +105,7 @@ record ClientBenchOptions(
         throw new IllegalArgumentException(flag + " needs a number, not '" + value + "'");
       }
     }
-    return new ClientBenchOptions(runs, seconds, warmup, classpath, Set.copyOf(figures));
+    return new ClientBenchOptions(runs, seconds, warmup, classpath, Set.copyOf(figures), launcher);
   }
 
   private static List<String> parseFigures(String value) {

@@ -43,6 +43,17 @@ class ClientBenchOptionsTest {
   }
 
   @Test
+  void parse_launcher_isKeptAndOptional() {
+    assertEquals(
+        "/opt/sotto/sotto",
+        ClientBenchOptions.parse(
+                new String[] {"--server-classpath", "a", "--launcher=/opt/sotto/sotto"})
+            .launcherOrNull());
+    assertEquals(
+        null, ClientBenchOptions.parse(new String[] {"--server-classpath", "a"}).launcherOrNull());
+  }
+
+  @Test
   void parse_badInput_throwsWithTheFlagNamed() {
     String[][] bad = {
       {"--runs", "0", "--server-classpath", "cp"},

@@ -96,6 +96,9 @@ public final class CliProcess implements AutoCloseable {
             List.of(
                 java,
                 "--enable-native-access=ALL-UNNAMED",
+                // As the launcher starts short commands: quick compiler only, serial collector.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-cp",
                 System.getProperty("java.class.path"),
                 "org.sotto.cli.SottoMain",
