@@ -89,7 +89,18 @@ public final class DefaultSottoClient implements SottoClient {
   private final ExpireTimers timers;
   private final SecureRandom rng;
   private final Directory directory;
+  private final DeliveryReceipts receipts;
   private final ReentrantLock lock = new ReentrantLock();
+
+  /**
+   * How often received envelopes trigger the purge of expired messages: a timer's granularity is
+   * seconds, and purging after every envelope would add a write per message.
+   */
+  static final Duration PURGE_INTERVAL = Duration.ofSeconds(1);
+
+  // Guarded by purgeLock.
+  private final Object purgeLock = new Object();
+  private Instant lastPurge = Instant.EPOCH;
 
   // Guarded by lock.
   private long lastTimestamp;
@@ -125,6 +136,7 @@ public final class DefaultSottoClient implements SottoClient {
             store, protocol, local, clock, rng, profiles, sealed, attachments, timers);
     this.recipients = new Recipients(store, protocol, api);
     this.identities = new Identities(store, protocol, api, sessions, local);
+    this.receipts = new DeliveryReceipts(this::sendDeliveryReceipts);
     this.directory = new Directory(store, protocol, local, clock);
   }
 
@@ -528,6 +540,11 @@ public final class DefaultSottoClient implements SottoClient {
     if (c != null) {
       c.close();
     }
+    try {
+      receipts.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
@@ -544,6 +561,7 @@ public final class DefaultSottoClient implements SottoClient {
       emptied = collect.awaitQueueEmpty(timeout);
     } finally {
       c.close();
+      receipts.flush();
     }
     if (!emptied && r.ended != null && r.ended != DeliveryConnection.Ended.CLOSED) {
       throw new SottoException("the server ended the connection: " + r.ended);
@@ -578,13 +596,13 @@ public final class DefaultSottoClient implements SottoClient {
             outcome = new EnvelopeProcessor.Stored(m);
           }
           if (!m.sender().equals(accountId())) {
-            sendDeliveryReceipt(m);
+            receipts.add(m.sender(), m.sentAt().toEpochMilli());
           }
         }
         case EnvelopeProcessor.Duplicate d -> attachments.completePending(d.guid());
         default -> {}
       }
-      purgeExpired();
+      purgeExpiredIfDue();
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
     } catch (StorageException | RuntimeException ex) {
@@ -598,13 +616,13 @@ public final class DefaultSottoClient implements SottoClient {
     return outcome;
   }
 
-  private void sendDeliveryReceipt(IncomingMessage m) throws InterruptedException {
-    long sent = m.sentAt().toEpochMilli();
+  /** Sends one batch of delivery receipts (see {@link DeliveryReceipts}). */
+  private void sendDeliveryReceipts(AccountId to, List<Long> sent) throws InterruptedException {
     try {
       sendTo(
-          m.sender().toString(),
+          to.toString(),
           new SendPlan(
-              (t, dest) -> Content.receipt(Content.Receipt.DELIVERY, List.of(sent), t),
+              (t, dest) -> Content.receipt(Content.Receipt.DELIVERY, sent, t),
               false,
               false,
               List.of()));
@@ -615,6 +633,18 @@ public final class DefaultSottoClient implements SottoClient {
           "delivery receipt not sent: {0}",
           ex.getClass().getSimpleName());
     }
+  }
+
+  /** {@link #purgeExpired()} at most once per {@link #PURGE_INTERVAL}. */
+  private void purgeExpiredIfDue() throws StorageException {
+    Instant now = clock.instant();
+    synchronized (purgeLock) {
+      if (now.isBefore(lastPurge.plus(PURGE_INTERVAL))) {
+        return;
+      }
+      lastPurge = now;
+    }
+    purgeExpired();
   }
 
   /** Deletes expired messages and their saved attachment files. */
@@ -846,6 +876,7 @@ public final class DefaultSottoClient implements SottoClient {
   @Override
   public void close() throws SottoException {
     stopReceiving();
+    receipts.close();
     Errors.storage(
         () -> {
           store.close();
