@@ -45,9 +45,9 @@ import org.sotto.protocol.ProtocolAddress;
 
 /**
  * The SDK's implementation of {@link SottoClient}: wires the local store, the transport and the
- * protocol. Thread-safe: one lock serializes everything that touches sessions or prekeys (a send
- * with its network round trips, each received envelope, trust, prekey upkeep), so a slow send
- * delays the processing of incoming envelopes and the other way round.
+ * protocol. Thread-safe: one lock serializes everything that touches sessions or prekeys (the
+ * encryption of a send, each received envelope, trust, prekey upkeep). A send releases it while the
+ * server answers its request, so several sends can be in flight and receiving goes on meanwhile.
  */
 public final class DefaultSottoClient implements SottoClient {
   /**
@@ -128,7 +128,8 @@ public final class DefaultSottoClient implements SottoClient {
     this.sessions = new Sessions(protocol, clock, rng);
     this.profiles = new Profiles(store, api, local, rng);
     this.sealed = new SealedSender(store, protocol, api, local, clock);
-    this.sender = new MessageSender(api, protocol, sessions, local, clock, rng, sealed, profiles);
+    this.sender =
+        new MessageSender(api, protocol, sessions, local, clock, rng, sealed, profiles, lock);
     this.attachments = new Attachments(store, api, rng);
     this.timers = new ExpireTimers(store);
     this.processor =

@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 import org.sotto.api.AccountId;
 import org.sotto.api.dto.OutgoingMessage;
 import org.sotto.api.dto.SendMessagesRequest;
@@ -29,7 +30,8 @@ import org.sotto.protocol.sealed.SenderCertificate;
  * Encrypts one plaintext for every device of one account and sends it, repairing the device list
  * when the server says it is wrong. Sends to another account are sealed (sender hidden from the
  * server) when we know its profile key; a refused token falls back to a normal send. Not
- * thread-safe: the client calls it under its own lock.
+ * thread-safe: the client calls it under its own lock, which it releases only for the server's
+ * round trip.
  */
 final class MessageSender {
   /**
@@ -61,6 +63,7 @@ final class MessageSender {
   // Sealed sender to contacts whose profile key we know.
   private final SealedSender sealed;
   private final Profiles profiles;
+  private final ReentrantLock clientLock;
 
   MessageSender(
       ServerApi api,
@@ -70,7 +73,8 @@ final class MessageSender {
       Clock clock,
       SecureRandom rng,
       SealedSender sealed,
-      Profiles profiles) {
+      Profiles profiles,
+      ReentrantLock clientLock) {
     this.api = api;
     this.protocol = protocol;
     this.sessions = sessions;
@@ -79,6 +83,35 @@ final class MessageSender {
     this.rng = rng;
     this.sealed = sealed;
     this.profiles = profiles;
+    this.clientLock = clientLock;
+  }
+
+  /** A server request made while the client's lock is released. */
+  @FunctionalInterface
+  private interface Request<T> {
+    T call() throws TransportException, InterruptedException;
+  }
+
+  /**
+   * Runs {@code request} with the client's lock released, so that the round trip (the server
+   * answers after its durable commit) does not stop other sends from encrypting, nor received
+   * envelopes from being processed: several sends can then be in flight at once and the server
+   * commits them together. The messages are encrypted already (their session steps are stored); the
+   * recipient accepts them in any order. The lock is taken again, as often as it was held, before
+   * this returns.
+   */
+  private <T> T unlocked(Request<T> request) throws TransportException, InterruptedException {
+    int holds = clientLock.getHoldCount();
+    for (int i = 0; i < holds; i++) {
+      clientLock.unlock();
+    }
+    try {
+      return request.call();
+    } finally {
+      for (int i = 0; i < holds; i++) {
+        clientLock.lock();
+      }
+    }
   }
 
   /**
@@ -115,10 +148,11 @@ final class MessageSender {
       SendMessagesRequest request = new SendMessagesRequest(messages, timestamp);
       SendResult result;
       if (accessKey == null) {
-        result = api.send(account, request);
+        result = unlocked(() -> api.send(account, request));
       } else {
         try {
-          result = api.sendSealed(account, request, accessKey);
+          byte[] key = accessKey;
+          result = unlocked(() -> api.sendSealed(account, request, key));
         } catch (HttpStatusException e) {
           if (e.status() != HTTP_UNAUTHORIZED) {
             throw e;
