@@ -9,7 +9,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -31,7 +30,6 @@ import org.sotto.client.transport.TransportException;
 import org.sotto.protocol.IdentityKeyPair;
 import org.sotto.protocol.InvalidKeyException;
 import org.sotto.protocol.ecc.ECKeyPair;
-import org.sotto.protocol.util.KeyHelper;
 
 /**
  * Device linking, both sides. The new device ({@link #link}) waits on the provisioning socket,
@@ -132,16 +130,10 @@ final class Linking {
     LocalStore store = Errors.storage(() -> LocalStore.create(storeDir, handle, passphrase, rng));
     boolean done = false;
     try {
-      SqliteProtocolStore protocol =
-          Errors.storage(
-              () ->
-                  SqliteProtocolStore.create(
-                      store, identity, KeyHelper.generateRegistrationId(rng)));
-      DeviceKeys keys =
-          Errors.storage(() -> new PreKeys(store, protocol, clock, rng).initialKeys());
-      byte[] s = new byte[DefaultSottoClient.SECRET_BYTES];
-      rng.nextBytes(s);
-      String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(s);
+      NewDevice device = NewDevice.create(store, identity, clock, rng);
+      SqliteProtocolStore protocol = device.protocol();
+      DeviceKeys keys = device.keys();
+      String secret = device.secret();
       RegisterResponse r;
       try {
         r =

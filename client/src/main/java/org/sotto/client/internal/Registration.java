@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Objects;
 import org.sotto.api.dto.DeviceKeys;
 import org.sotto.api.dto.RegisterResponse;
@@ -16,7 +15,6 @@ import org.sotto.client.storage.SqliteProtocolStore;
 import org.sotto.client.storage.StorageException;
 import org.sotto.client.transport.ServerApi;
 import org.sotto.protocol.IdentityKeyPair;
-import org.sotto.protocol.util.KeyHelper;
 
 /** Creates a registered local account, or opens one. Stateless. */
 final class Registration {
@@ -33,16 +31,10 @@ final class Registration {
     boolean done = false;
     try {
       IdentityKeyPair identity = IdentityKeyPair.generate(rng);
-      SqliteProtocolStore protocol =
-          Errors.storage(
-              () ->
-                  SqliteProtocolStore.create(
-                      store, identity, KeyHelper.generateRegistrationId(rng)));
-      DeviceKeys keys =
-          Errors.storage(() -> new PreKeys(store, protocol, clock, rng).initialKeys());
-      byte[] s = new byte[DefaultSottoClient.SECRET_BYTES];
-      rng.nextBytes(s);
-      String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(s);
+      NewDevice device = NewDevice.create(store, identity, clock, rng);
+      SqliteProtocolStore protocol = device.protocol();
+      DeviceKeys keys = device.keys();
+      String secret = device.secret();
       ServerApi anonymous = ServerApi.create(server);
       RegisterResponse r =
           Errors.transport(
