@@ -110,6 +110,41 @@ class LinkEndToEndIntegrationTest {
     assertEquals(List.of("1\t-\t(this device)"), ok(bob, "listDevices").lines());
   }
 
+  /** Links a new device in {@code config} to {@code existing}'s account, both real processes. */
+  private static void linkDevice(Path existing, Path config, String url, String name)
+      throws Exception {
+    try (CliProcess link =
+        CliProcess.start(config, Map.of(), "link", "--server", url, "-n", name)) {
+      String uri = link.nextLine(FIRST_LINE_TIMEOUT);
+      assertNotNull(uri, () -> "no link URI printed\n" + link.stderr());
+      ok(existing, "addDevice", "--uri", uri);
+      CliProcess.Result linked = link.await(CliProcess.RUN_TIMEOUT);
+      assertEquals(0, linked.exit(), linked::toString);
+    }
+  }
+
+  @Test
+  void link_alicesSecondDevice_receivesTheMessagesSheSendsFromHerFirst() throws Exception {
+    String url = server.uri().toString();
+    Path alice = dir.resolve("alice");
+    Path alice2 = dir.resolve("alice2");
+    Path bob = dir.resolve("bob");
+    String aliceId = ok(alice, "register", "--server", url, "--handle", "alice").out().trim();
+    ok(bob, "register", "--server", url, "--handle", "bob");
+    linkDevice(alice, alice2, url, "Alice's tablet");
+
+    ok(alice, "send", "-m", "sent from my phone", "bob");
+
+    List<JsonNode> copy = jsonLines(ok(alice2, "-o", "json", "receive", "--timeout", "20"));
+    assertEquals(1, copy.size(), copy::toString);
+    assertEquals("sent from my phone", copy.get(0).get("text").asText());
+    assertEquals(aliceId, copy.get(0).get("fromUuid").asText(), "her own message");
+    assertEquals(1, copy.get(0).get("device").asInt(), "sent by her first device");
+    List<JsonNode> atBob = jsonLines(ok(bob, "-o", "json", "receive", "--timeout", "20"));
+    assertEquals(1, atBob.size(), atBob::toString);
+    assertEquals("sent from my phone", atBob.get(0).get("text").asText());
+  }
+
   @Test
   void addDevice_malformedUri_exitsOneAndNamesTheProblem() throws Exception {
     Path bob = dir.resolve("bob");
