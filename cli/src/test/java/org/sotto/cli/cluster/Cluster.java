@@ -1,0 +1,145 @@
+package org.sotto.cli.cluster;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.sotto.cli.testing.ServerProcess;
+import org.sotto.client.SottoClient;
+import org.sotto.server.certs.ServerKeys;
+import org.sotto.server.testing.TestServer;
+
+/**
+ * Two real {@code sotto server} processes, nodes A and B, on free loopback ports, started with the
+ * same arguments (the shared database and Redis), each with its own data folder; B gets a copy of
+ * A's sealed-sender keys (as an operator copies the keys folder to every node), so a sender
+ * certificate from one node verifies on a device that registered on the other. Also the SDK clients
+ * of the test, each with its store in the cluster's temp folder. Not thread-safe.
+ */
+final class Cluster implements AutoCloseable {
+  /** The nodes, in start order. */
+  static final int NODES = 2;
+
+  private final Path dir;
+  private final List<String> args;
+  private final List<ServerProcess> nodes = new ArrayList<>();
+  private final List<SottoClient> clients = new ArrayList<>();
+
+  private Cluster(Path dir, List<String> args) {
+    this.dir = dir;
+    this.args = List.copyOf(args);
+  }
+
+  /** Starts nodes A and B with {@code args} (--db …, --redis …). */
+  static Cluster start(String name, List<String> args) throws Exception {
+    Cluster c = new Cluster(Files.createTempDirectory("sotto-cluster-" + name), args);
+    try {
+      for (int i = 0; i < NODES; i++) {
+        Path data = c.dataDir(i);
+        Files.createDirectories(data);
+        if (i > 0) {
+          copyKeys(c.dataDir(0), data);
+        }
+        c.nodes.add(c.startNode(i));
+      }
+      return c;
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private Path dataDir(int node) {
+    return dir.resolve("node-" + name(node));
+  }
+
+  private static String name(int node) {
+    return String.valueOf((char) ('a' + node));
+  }
+
+  private ServerProcess startNode(int node) throws Exception {
+    List<String> a = new ArrayList<>(args);
+    a.addAll(List.of("--node-id", "node-" + name(node)));
+    return ServerProcess.start(
+        dataDir(node), dir.resolve("node-" + name(node) + ".log"), a.toArray(String[]::new));
+  }
+
+  private static void copyKeys(Path from, Path to) throws IOException {
+    Path src = from.resolve(ServerKeys.DIRECTORY);
+    Path dst = Files.createDirectories(to.resolve(ServerKeys.DIRECTORY));
+    try (Stream<Path> files = Files.list(src)) {
+      for (Path f : files.toList()) {
+        Files.copy(
+            f,
+            dst.resolve(f.getFileName()),
+            StandardCopyOption.COPY_ATTRIBUTES,
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** Node A (0) or B (1). */
+  ServerProcess node(int i) {
+    return nodes.get(i);
+  }
+
+  /** Node A. */
+  ServerProcess a() {
+    return nodes.get(0);
+  }
+
+  /** Node B. */
+  ServerProcess b() {
+    return nodes.get(1);
+  }
+
+  /** The cluster's temp folder. */
+  Path dir() {
+    return dir;
+  }
+
+  /** Registers {@code handle} with the SDK against {@code server}; closed with the cluster. */
+  SottoClient register(String handle, URI server) throws Exception {
+    SottoClient c = SottoClient.register(server, handle, dir.resolve("client-" + handle), null);
+    clients.add(c);
+    return c;
+  }
+
+  /** The last lines of every node's log, for a failure message. */
+  String logs() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < nodes.size(); i++) {
+      b.append("--- node ").append(name(i)).append(" ---\n");
+      try {
+        List<String> lines = Files.readAllLines(dir.resolve("node-" + name(i) + ".log"));
+        b.append(String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+      } catch (IOException e) {
+        b.append("(no log)");
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      for (SottoClient c : clients) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // Closing the others matters more.
+        }
+      }
+      for (ServerProcess n : nodes) {
+        n.close();
+      }
+    } finally {
+      TestServer.deleteTree(dir);
+    }
+  }
+}
