@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,21 +55,33 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess start(Path java, String classpath, Path dataDir, Path log)
       throws Exception {
-    List<String> command =
-        List.of(
-            java.toString(),
-            // sqlite-jdbc loads its native library; the launcher allows it the same way.
-            "--enable-native-access=ALL-UNNAMED",
-            "-cp",
-            classpath,
-            "org.sotto.cli.SottoMain",
-            "server",
-            "--data",
-            dataDir.toString(),
-            "--listen",
-            "127.0.0.1:0",
-            "--registrations-per-hour",
-            Integer.toString(REGISTRATIONS_PER_HOUR));
+    return start(java, classpath, dataDir, log, List.of());
+  }
+
+  /**
+   * {@link #start(Path, String, Path, Path)} with {@code extraArgs} added to the command line (a
+   * database, a Redis server).
+   */
+  public static ServerProcess start(
+      Path java, String classpath, Path dataDir, Path log, List<String> extraArgs)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    Collections.addAll(
+        command,
+        java.toString(),
+        // sqlite-jdbc loads its native library; the launcher allows it the same way.
+        "--enable-native-access=ALL-UNNAMED",
+        "-cp",
+        classpath,
+        "org.sotto.cli.SottoMain",
+        "server",
+        "--data",
+        dataDir.toString(),
+        "--listen",
+        "127.0.0.1:0",
+        "--registrations-per-hour",
+        Integer.toString(REGISTRATIONS_PER_HOUR));
+    command.addAll(extraArgs);
     Process p =
         new ProcessBuilder(command)
             .redirectError(log.toFile())

@@ -22,7 +22,8 @@ import org.sotto.server.http.Json;
  * sends with {@code PUT /v1/messages/{recipient}} (HTTP/1.1 keep-alive, one request at a time per
  * sender, the 200 arrives after the durable commit), each recipient a registered account holding
  * its delivery WebSocket, which receives the pushed envelope and acks it (the server then deletes
- * it). Thread-safe as {@link Relay} requires.
+ * it). Senders and recipients may use different nodes of a cluster (senders on one, recipients'
+ * sockets on another). Thread-safe as {@link Relay} requires.
  */
 final class SottoRelay implements Relay {
   /** {@code Envelope.Type.CIPHERTEXT}: an ordinary Double Ratchet message. */
@@ -47,6 +48,7 @@ final class SottoRelay implements Relay {
   static final int EXCERPT_CHARS = 300;
 
   private final URI server;
+  private final URI deliveryServer;
   private final BenchAccounts accounts;
   private HttpClient http;
   private HttpClient wsHttp;
@@ -58,7 +60,16 @@ final class SottoRelay implements Relay {
 
   /** A relay through the server at {@code server}, registering accounts with {@code accounts}. */
   SottoRelay(URI server, BenchAccounts accounts) {
+    this(server, server, accounts);
+  }
+
+  /**
+   * A relay whose senders register and send through {@code server} and whose recipients hold their
+   * delivery sockets on {@code deliveryServer} (another node of the same cluster).
+   */
+  SottoRelay(URI server, URI deliveryServer, BenchAccounts accounts) {
     this.server = server;
+    this.deliveryServer = deliveryServer;
     this.accounts = accounts;
   }
 
@@ -90,7 +101,7 @@ final class SottoRelay implements Relay {
       sockets.add(
           DeliverySocket.connect(
               ws,
-              server,
+              deliveryServer,
               recipients.get(i),
               envelope -> delivery.delivered(pair, envelope.getContent().toByteArray())));
     }
