@@ -4,21 +4,17 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.sotto.cli.testing.ServerProcess;
 import org.sotto.client.SottoClient;
-import org.sotto.server.certs.ServerKeys;
 import org.sotto.server.testing.TestServer;
 
 /**
  * Two real {@code sotto server} processes, nodes A and B, on free loopback ports, started with the
- * same arguments (the shared database and Redis), each with its own data folder; B gets a copy of
- * A's sealed-sender keys (as an operator copies the keys folder to every node), so a sender
- * certificate from one node verifies on a device that registered on the other. Also the SDK clients
- * of the test, each with its store in the cluster's temp folder. Not thread-safe.
+ * same arguments (the shared database and Redis) and their own node ids and data folders (the
+ * sealed-sender keys are shared through the database). Also the SDK clients of the test, each with
+ * its store in the cluster's temp folder. Not thread-safe.
  */
 final class Cluster implements AutoCloseable {
   /** The nodes, in start order. */
@@ -39,11 +35,7 @@ final class Cluster implements AutoCloseable {
     Cluster c = new Cluster(Files.createTempDirectory("sotto-cluster-" + name), args);
     try {
       for (int i = 0; i < NODES; i++) {
-        Path data = c.dataDir(i);
-        Files.createDirectories(data);
-        if (i > 0) {
-          copyKeys(c.dataDir(0), data);
-        }
+        Files.createDirectories(c.dataDir(i));
         c.nodes.add(c.startNode(i));
       }
       return c;
@@ -66,20 +58,6 @@ final class Cluster implements AutoCloseable {
     a.addAll(List.of("--node-id", "node-" + name(node)));
     return ServerProcess.start(
         dataDir(node), dir.resolve("node-" + name(node) + ".log"), a.toArray(String[]::new));
-  }
-
-  private static void copyKeys(Path from, Path to) throws IOException {
-    Path src = from.resolve(ServerKeys.DIRECTORY);
-    Path dst = Files.createDirectories(to.resolve(ServerKeys.DIRECTORY));
-    try (Stream<Path> files = Files.list(src)) {
-      for (Path f : files.toList()) {
-        Files.copy(
-            f,
-            dst.resolve(f.getFileName()),
-            StandardCopyOption.COPY_ATTRIBUTES,
-            StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
   }
 
   /** Node A (0) or B (1). */

@@ -32,10 +32,17 @@ import org.sotto.server.testing.TestSocket;
  */
 class CrossNodeDeliveryIntegrationTest {
   /**
-   * A pushed message reaches the connected device within this time after the send returned: far
-   * below the nodes' polling fallback, so only a push over Redis meets it.
+   * The nodes' polling interval while Redis is down ({@code RedisMessageBus.POLL_INTERVAL_MS});
+   * with Redis up they do not poll at all.
    */
-  static final Duration PUSHED_WITHIN = Duration.ofSeconds(1);
+  static final Duration POLL_INTERVAL = Duration.ofMillis(1_000);
+
+  /**
+   * A pushed message reaches the connected device within this time after the send returned: half
+   * the polling interval, so a message found by a poll would often miss it, and with Redis up
+   * (nothing polls) a message that was not pushed would not arrive at all.
+   */
+  static final Duration PUSHED_WITHIN = POLL_INTERVAL.dividedBy(2);
 
   /** Messages sent by real {@code sotto send} processes (one cold JVM each). */
   static final int CLI_MESSAGES = 3;
