@@ -18,6 +18,7 @@ import org.sotto.api.dto.SendMessagesRequest;
 import org.sotto.api.proto.Envelope;
 import org.sotto.cli.testing.CliProcess;
 import org.sotto.cli.testing.RedisProcess;
+import org.sotto.cli.testing.ServerProcess;
 import org.sotto.cli.testing.TestDatabase;
 import org.sotto.client.SottoClient;
 import org.sotto.server.testing.TestClient;
@@ -89,6 +90,9 @@ class CrossNodeDeliveryIntegrationTest {
     Inbox inbox = new Inbox();
     bob.startReceiving(inbox);
     inbox.awaitQueueEmpty(1, Duration.ofSeconds(30));
+    for (ServerProcess node : List.of(cluster.a(), cluster.b())) {
+      assertEquals("redis", RedisDownIntegrationTest.fanout(node), "Redis carries the events");
+    }
 
     for (int i = 1; i <= CLI_MESSAGES; i++) {
       String text = "via node A " + i;
