@@ -1,5 +1,6 @@
 package org.sotto.bench.server;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,12 @@ public final class ClusterBench {
 
   /** Target of issue 6: crossing nodes adds less than this to the p99 latency, in milliseconds. */
   static final double ADDED_P99_TARGET_MS = 30;
+
+  /**
+   * A load average above the core count plus this at the end means that processes other than the
+   * bench's (which keep the cores busy themselves) competed for the cores.
+   */
+  static final double BUSY_LOAD_MARGIN = 1.5;
 
   private ClusterBench() {}
 
@@ -87,14 +94,16 @@ public final class ClusterBench {
     Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
     Path tmp = Files.createTempDirectory("sotto-bench-cluster");
     Progress.log(
-        "sotto cluster bench: pairs=%d payload=%dB warmup=%ss seconds=%ss postgres=%s:%d jdk=%s",
+        "sotto cluster bench: pairs=%d payload=%dB warmup=%ss seconds=%ss postgres=%s:%d jdk=%s"
+            + " load_average=%.1f",
         o.pairs(),
         Payload.BYTES,
         o.warmup(),
         o.seconds(),
         o.postgresHost(),
         o.postgresPort(),
-        Runtime.version());
+        Runtime.version(),
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     BenchAccounts accounts = BenchAccounts.generate(new SecureRandom());
     try (RedisEndpoint redis = RedisEndpoint.findOrStart(o.redisHost(), o.redisPort())) {
       double sqlite;
@@ -150,6 +159,16 @@ public final class ClusterBench {
       }
     } finally {
       deleteTree(tmp);
+    }
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    int cores = Runtime.getRuntime().availableProcessors();
+    Progress.log("bench: load average %.1f on %d cores at the end", load, cores);
+    if (load > cores + BUSY_LOAD_MARGIN) {
+      Progress.log(
+          "bench/run: warning: the machine was busy (load average %.1f on %d cores); other processes"
+              + " shared the cores with the nodes, so the figures are low and noisy: measure again"
+              + " on an idle machine",
+          load, cores);
     }
   }
 
