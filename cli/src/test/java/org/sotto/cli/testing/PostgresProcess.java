@@ -37,6 +37,9 @@ public final class PostgresProcess implements AutoCloseable {
    */
   static final Duration CTL_TIMEOUT = Duration.ofSeconds(60);
 
+  /** Lines of the server log quoted in a failure message. */
+  static final int LOG_TAIL_LINES = 30;
+
   private final Path bin;
   private final Path dir;
   private final Path data;
@@ -154,7 +157,8 @@ public final class PostgresProcess implements AutoCloseable {
   public String logTail() {
     try {
       List<String> lines = Files.readAllLines(dir.resolve("server.log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(no server log)";
     }
