@@ -216,19 +216,34 @@ public final class PostgresDatabase implements AutoCloseable {
 
   /** Whether the failure is about reaching the server (class 08, shutdown, pool timeout). */
   static boolean isConnectionFailure(SQLException e) {
+    // When the server itself answered (a failed login, a missing database), its SQLState decides,
+    // whatever the pool wrapped around it.
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.postgresql.util.PSQLException p
+          && p.getServerErrorMessage() != null
+          && p.getSQLState() != null) {
+        return isConnectionState(p.getSQLState());
+      }
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLTransientConnectionException
           || t instanceof java.sql.SQLNonTransientConnectionException) {
         return true;
       }
       if (t instanceof SQLException s && s.getSQLState() != null) {
-        String st = s.getSQLState();
-        if (st.startsWith("08") || st.startsWith("57P") || st.equals("53300")) {
+        if (isConnectionState(s.getSQLState())) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /**
+   * Connection exceptions (08), operator intervention such as a restart (57P), too many clients.
+   */
+  private static boolean isConnectionState(String state) {
+    return state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
   }
 
   /** Serialization failure or deadlock: running the transaction again may succeed. */
