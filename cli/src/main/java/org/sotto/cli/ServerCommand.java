@@ -8,11 +8,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sotto server}: runs the relay on embedded SQLite in a data folder. */
+/**
+ * {@code sotto server}: runs the relay on embedded SQLite in a data folder, or on PostgreSQL with
+ * {@code --db}.
+ */
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
-    description = "Run the Sotto server (embedded SQLite in the data folder).",
+    description =
+        "Run the Sotto server (embedded SQLite in the data folder, or PostgreSQL with --db).",
     subcommands = {InviteCommand.class, DiscloseCommand.class, CommandLine.HelpCommand.class})
 public final class ServerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -23,6 +27,8 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Data folder (default: ${DEFAULT-VALUE}).",
       defaultValue = "sotto-data")
   Path data;
+
+  @CommandLine.Mixin DatabaseOptions database = new DatabaseOptions();
 
   @Option(
       names = "--listen",
@@ -133,6 +139,7 @@ public final class ServerCommand implements Callable<Integer> {
             .inviteOnly(registration.equals("invite"))
             .maxAttachmentBytes(maxAttachmentBytes)
             .registrationsPerHour(registrationsPerHour);
+    database.applyTo(b);
     if (tlsCert != null || tlsKey != null) {
       b.tls(tlsCert, tlsKey);
     }

@@ -17,6 +17,11 @@ import java.util.Objects;
  * @param inviteOnly registration needs an operator-issued invite code
  * @param maxAttachmentBytes largest attachment accepted
  * @param registrationsPerHour registrations allowed per client IP per hour (also the burst)
+ * @param dbUrl the PostgreSQL database ({@code postgresql://HOST:PORT/DB}) shared by a cluster, or
+ *     null for embedded SQLite in the data folder
+ * @param dbUser the PostgreSQL user, or null for the driver's default
+ * @param dbPasswordFile a file holding the PostgreSQL password (a trailing newline is ignored), or
+ *     null; the password itself is never part of the config, so it cannot reach a log
  */
 public record ServerConfig(
     Path dataDir,
@@ -28,7 +33,10 @@ public record ServerConfig(
     int powBits,
     boolean inviteOnly,
     long maxAttachmentBytes,
-    int registrationsPerHour) {
+    int registrationsPerHour,
+    String dbUrl,
+    String dbUser,
+    Path dbPasswordFile) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 8080;
@@ -64,6 +72,9 @@ public record ServerConfig(
     if (maxAttachmentBytes <= 0) {
       throw new IllegalArgumentException("the attachment limit must be positive");
     }
+    if (dbUrl == null && (dbUser != null || dbPasswordFile != null)) {
+      throw new IllegalArgumentException("--db-user and --db-password-file need --db");
+    }
   }
 
   /** Loopback, port 8080, no TLS, no proof-of-work, open registration, 100 MiB attachments. */
@@ -88,6 +99,9 @@ public record ServerConfig(
     b.inviteOnly = inviteOnly;
     b.maxAttachmentBytes = maxAttachmentBytes;
     b.registrationsPerHour = registrationsPerHour;
+    b.dbUrl = dbUrl;
+    b.dbUser = dbUser;
+    b.dbPasswordFile = dbPasswordFile;
     return b;
   }
 
@@ -118,6 +132,9 @@ public record ServerConfig(
     private boolean inviteOnly;
     private long maxAttachmentBytes = DEFAULT_MAX_ATTACHMENT_BYTES;
     private int registrationsPerHour = DEFAULT_REGISTRATIONS_PER_HOUR;
+    private String dbUrl;
+    private String dbUser;
+    private Path dbPasswordFile;
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -172,6 +189,24 @@ public record ServerConfig(
       return this;
     }
 
+    /** The PostgreSQL database ({@code postgresql://HOST:PORT/DB}); null: SQLite. */
+    public Builder dbUrl(String value) {
+      dbUrl = value;
+      return this;
+    }
+
+    /** The PostgreSQL user. */
+    public Builder dbUser(String value) {
+      dbUser = value;
+      return this;
+    }
+
+    /** The file holding the PostgreSQL password. */
+    public Builder dbPasswordFile(Path value) {
+      dbPasswordFile = value;
+      return this;
+    }
+
     /** The validated config. */
     public ServerConfig build() {
       return new ServerConfig(
@@ -184,7 +219,10 @@ public record ServerConfig(
           powBits,
           inviteOnly,
           maxAttachmentBytes,
-          registrationsPerHour);
+          registrationsPerHour,
+          dbUrl,
+          dbUser,
+          dbPasswordFile);
     }
   }
 }

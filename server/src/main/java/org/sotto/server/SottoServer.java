@@ -47,13 +47,7 @@ import org.sotto.server.store.DeviceStore;
 import org.sotto.server.store.InviteStore;
 import org.sotto.server.store.KeyStore;
 import org.sotto.server.store.MessageStore;
-import org.sotto.server.store.sqlite.SqliteAccountStore;
-import org.sotto.server.store.sqlite.SqliteAttachmentStore;
-import org.sotto.server.store.sqlite.SqliteDatabase;
-import org.sotto.server.store.sqlite.SqliteDeviceStore;
-import org.sotto.server.store.sqlite.SqliteInviteStore;
-import org.sotto.server.store.sqlite.SqliteKeyStore;
-import org.sotto.server.store.sqlite.SqliteMessageStore;
+import org.sotto.server.store.Stores;
 
 /**
  * One running server: stores, routes and the Jetty server, wired by hand (no DI container). Start
@@ -76,7 +70,7 @@ public final class SottoServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SottoServer.class);
 
   private final ServerConfig config;
-  private final SqliteDatabase db;
+  private final Stores db;
   private final Server jetty;
   private final Router router;
   private final ServerMetrics metrics;
@@ -85,7 +79,7 @@ public final class SottoServer implements AutoCloseable {
 
   private SottoServer(
       ServerConfig config,
-      SqliteDatabase db,
+      Stores db,
       Server jetty,
       Router router,
       ServerMetrics metrics,
@@ -114,26 +108,22 @@ public final class SottoServer implements AutoCloseable {
     // NativePRNG
     // reads the OS source under a lock on every call (one call per envelope guid).
     SecureRandom random = SecureRandom.getInstance("DRBG");
-    SqliteDatabase db = SqliteDatabase.open(config.dataDir());
+    Stores db = Stores.open(config);
     try {
-      AccountStore accounts = new SqliteAccountStore(db);
-      DeviceStore devices = new SqliteDeviceStore(db);
-      KeyStore keys = new SqliteKeyStore(db);
-      InviteStore invites = new SqliteInviteStore(db);
-      MessageStore messages = new SqliteMessageStore(db);
-      ServerMetrics metrics = new ServerMetrics(messages::depth, messages::droppedTotal);
+      AccountStore accounts = db.accounts();
+      DeviceStore devices = db.devices();
+      KeyStore keys = db.keys();
+      InviteStore invites = db.invites();
+      MessageStore messages = db.messages();
+      ServerMetrics metrics = new ServerMetrics(db.queueDepth(), db.droppedTotal());
       MessageBus bus = new LocalMessageBus();
       ProvisioningHub provisioningHub = new ProvisioningHub(random);
       Authenticator authenticator = new Authenticator(devices, accounts, clock);
       ProofOfWork pow = new ProofOfWork(config.powBits(), random, clock);
-      ServerKeys serverKeys = ServerKeys.loadOrCreate(config.dataDir(), random);
+      ServerKeys serverKeys = db.serverKeys().load(random);
       AttachmentManager attachments =
           new AttachmentManager(
-              new SqliteAttachmentStore(db),
-              config.dataDir(),
-              config.maxAttachmentBytes(),
-              random,
-              clock);
+              db.attachments(), config.dataDir(), config.maxAttachmentBytes(), random, clock);
 
       List<Route> routes = new ArrayList<>();
       routes.addAll(new SystemRoutes(metrics).routes());
