@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param inviteOnly registration needs an operator-issued invite code
  * @param maxAttachmentBytes largest attachment accepted
  * @param registrationsPerHour registrations allowed per client IP per hour (also the burst)
+ * @param redisUrl Redis for cluster mode (delivery fan-out, shared limits), or null: single node
+ * @param nodeId this node's id among the nodes sharing Redis (random by default)
  */
 public record ServerConfig(
     Path dataDir,
@@ -28,7 +30,9 @@ public record ServerConfig(
     int powBits,
     boolean inviteOnly,
     long maxAttachmentBytes,
-    int registrationsPerHour) {
+    int registrationsPerHour,
+    java.net.URI redisUrl,
+    String nodeId) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 8080;
@@ -44,6 +48,9 @@ public record ServerConfig(
    * sign up, a script cannot mint thousands of accounts.
    */
   public static final int DEFAULT_REGISTRATIONS_PER_HOUR = 10;
+
+  /** Node ids appear in Redis channel names and logs: short, and no separators. */
+  public static final int MAX_NODE_ID_CHARS = 32;
 
   /** Validates. */
   public ServerConfig {
@@ -63,6 +70,16 @@ public record ServerConfig(
     }
     if (maxAttachmentBytes <= 0) {
       throw new IllegalArgumentException("the attachment limit must be positive");
+    }
+    if (redisUrl != null
+        && !"redis".equals(redisUrl.getScheme())
+        && !"rediss".equals(redisUrl.getScheme())) {
+      throw new IllegalArgumentException("--redis must look like redis://HOST:PORT");
+    }
+    Objects.requireNonNull(nodeId, "nodeId");
+    if (!nodeId.matches("[A-Za-z0-9_-]{1," + MAX_NODE_ID_CHARS + "}")) {
+      throw new IllegalArgumentException(
+          "the node id must be 1.." + MAX_NODE_ID_CHARS + " letters, digits, '-' or '_'");
     }
   }
 
@@ -88,6 +105,8 @@ public record ServerConfig(
     b.inviteOnly = inviteOnly;
     b.maxAttachmentBytes = maxAttachmentBytes;
     b.registrationsPerHour = registrationsPerHour;
+    b.redisUrl = redisUrl;
+    b.nodeId = nodeId;
     return b;
   }
 
@@ -99,6 +118,11 @@ public record ServerConfig(
   /** This config allowing {@code perHour} registrations per IP per hour. */
   public ServerConfig registrationsPerHour(int perHour) {
     return toBuilder().registrationsPerHour(perHour).build();
+  }
+
+  /** Whether several nodes share Redis (cluster mode). */
+  public boolean clustered() {
+    return redisUrl != null;
   }
 
   /** Whether TLS is configured. */
@@ -118,6 +142,8 @@ public record ServerConfig(
     private boolean inviteOnly;
     private long maxAttachmentBytes = DEFAULT_MAX_ATTACHMENT_BYTES;
     private int registrationsPerHour = DEFAULT_REGISTRATIONS_PER_HOUR;
+    private java.net.URI redisUrl;
+    private String nodeId = randomNodeId();
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -172,6 +198,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** Redis for cluster mode ({@code redis://HOST:PORT}); null: single node. */
+    public Builder redisUrl(java.net.URI value) {
+      redisUrl = value;
+      return this;
+    }
+
+    /** This node's id among the nodes sharing Redis. */
+    public Builder nodeId(String value) {
+      nodeId = value;
+      return this;
+    }
+
     /** The validated config. */
     public ServerConfig build() {
       return new ServerConfig(
@@ -184,7 +222,14 @@ public record ServerConfig(
           powBits,
           inviteOnly,
           maxAttachmentBytes,
-          registrationsPerHour);
+          registrationsPerHour,
+          redisUrl,
+          nodeId);
+    }
+
+    /** Eight random hex digits: unique enough among a handful of nodes, short in channel names. */
+    private static String randomNodeId() {
+      return String.format("%08x", new java.security.SecureRandom().nextInt() & 0xffffffffL);
     }
   }
 }
