@@ -30,7 +30,12 @@ import org.sotto.server.messages.MessageBus;
  * <p><b>Redis down:</b> publishing is queued and done by one background thread, so a request never
  * waits on Redis. While the node is unhealthy every local listener is poked each {@link
  * #POLL_INTERVAL_MS} (its socket reads the store), and once Redis is back every listener is poked
- * once more, since events may have been missed. Thread-safe.
+ * once more, since events may have been missed; a node that had to drop events of its own also asks
+ * every other node to poke theirs once. Thread-safe.
+ *
+ * <p>Wire format on the channel (text, '|'-separated, no contents): {@code M|origin|account|device}
+ * mail, {@code R|origin|account|device|token} registration, {@code D|origin|account|device}
+ * removed, {@code A|origin|account} account deleted, {@code X|origin} poke everything.
  */
 public final class RedisMessageBus implements MessageBus, AutoCloseable {
   /**
@@ -83,6 +88,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
     }
   }
 
+  private final long pollIntervalMs;
   private final RedisNode node;
   private final Forgetter forgetter;
   private final String origin;
@@ -91,16 +97,23 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
   private final Thread publisher;
   private final Thread poller;
   private volatile boolean overflowed;
+  private volatile boolean lostEvents;
   private volatile boolean closed;
 
   /** A bus over {@code node}; events from other nodes about removals reach {@code forgetter}. */
   public RedisMessageBus(RedisNode node, Forgetter forgetter) {
+    this(node, forgetter, POLL_INTERVAL_MS);
+  }
+
+  /** Same, polling every {@code pollIntervalMs} while unhealthy (tests). */
+  RedisMessageBus(RedisNode node, Forgetter forgetter, long pollIntervalMs) {
+    this.pollIntervalMs = pollIntervalMs;
     this.node = node;
     this.forgetter = forgetter;
     // Unique per bus instance, so two buses in one process (tests) are two nodes.
     this.origin = node.nodeId() + "." + UUID.randomUUID().toString().substring(0, 8);
     node.on(RedisNode.BUS_CHANNEL, this::received);
-    node.onRecovery(this::pokeAll);
+    node.onRecovery(this::recovered);
     publisher = Thread.ofPlatform().daemon().name("redis-bus-pub").start(this::publishLoop);
     poller = Thread.ofPlatform().daemon().name("redis-bus-poll").start(this::pollLoop);
   }
@@ -185,6 +198,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 
   private void publish(String event) {
     if (!outbox.offer(event)) {
+      lostEvents = true;
       if (!overflowed) {
         log.warn("redis publish queue full; delivery falls back to polling");
       }
@@ -194,11 +208,23 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 
   /** Handles one message of the bus channel; malformed ones are ignored. */
   void received(String message) {
+    try {
+      handle(message);
+    } catch (IllegalArgumentException e) {
+      // Malformed network input (bad id or number): ignored, never fatal.
+    }
+  }
+
+  private void handle(String message) {
     String[] f = message.split("\\|", -1);
-    if (f.length < 3 || f[0].length() != 1 || f[1].equals(origin)) {
+    if (f.length < 2 || f[0].length() != 1 || f[1].equals(origin)) {
       return; // malformed, or our own event (already handled locally)
     }
     char type = f[0].charAt(0);
+    if (type == 'X' && f.length == 2) {
+      pokeAll(); // another node dropped events while Redis was failing
+      return;
+    }
     if (type == 'A' && f.length == 3) {
       AccountId account = AccountId.parse(f[2]);
       closeAccount(account);
@@ -261,32 +287,57 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      if (node.subscribed()) {
-        try (var pipeline = node.client().pipelined()) {
-          for (String event : batch) {
-            pipeline.publish(RedisNode.BUS_CHANNEL, event);
-          }
-          pipeline.sync();
-          node.commandResult(true);
-        } catch (RuntimeException e) {
-          node.commandResult(false);
-        }
-      }
       // Without a subscriber Redis is down: the events are dropped, the pollers cover them.
+      if (!node.subscribed() || !publishBatch(batch)) {
+        lostEvents = true;
+      }
       batch.clear();
       if (overflowed && outbox.isEmpty()) {
         overflowed = false;
         if (node.healthy()) {
-          pokeAll();
+          recovered();
         }
       }
+    }
+  }
+
+  /**
+   * Publishes {@code batch} in one pipelined round trip, retried once: after a Redis restart the
+   * first attempt meets a pooled connection that died with the old server.
+   */
+  private boolean publishBatch(List<String> batch) {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try (var pipeline = node.client().pipelined()) {
+        for (String event : batch) {
+          pipeline.publish(RedisNode.BUS_CHANNEL, event);
+        }
+        pipeline.sync();
+        node.commandResult(true);
+        return true;
+      } catch (RuntimeException e) {
+        // retry once on a fresh connection
+      }
+    }
+    node.commandResult(false);
+    return false;
+  }
+
+  /**
+   * Back from a failure: poke every local socket (events to us may have been missed) and, if events
+   * of ours were dropped, ask every other node to poke theirs.
+   */
+  private void recovered() {
+    pokeAll();
+    if (lostEvents) {
+      lostEvents = false;
+      publish("X|" + origin);
     }
   }
 
   private void pollLoop() {
     while (!closed) {
       try {
-        Thread.sleep(POLL_INTERVAL_MS);
+        Thread.sleep(pollIntervalMs);
       } catch (InterruptedException e) {
         return;
       }
