@@ -120,6 +120,36 @@ public record ServerConfig(
     return toBuilder().registrationsPerHour(perHour).build();
   }
 
+  /** Every setting, with the Redis password (if the URL has one) left out. */
+  @Override
+  public String toString() {
+    return "ServerConfig[dataDir="
+        + dataDir
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", tls="
+        + tls()
+        + ", insecureBehindProxy="
+        + insecureBehindProxy
+        + ", powBits="
+        + powBits
+        + ", inviteOnly="
+        + inviteOnly
+        + ", maxAttachmentBytes="
+        + maxAttachmentBytes
+        + ", registrationsPerHour="
+        + registrationsPerHour
+        + ", redis="
+        + (redisUrl == null
+            ? "none"
+            : redisUrl.getScheme() + "://" + redisUrl.getHost() + ":" + redisUrl.getPort())
+        + ", nodeId="
+        + nodeId
+        + "]";
+  }
+
   /** Whether several nodes share Redis (cluster mode). */
   public boolean clustered() {
     return redisUrl != null;

@@ -1,5 +1,10 @@
 package org.sotto.server.cluster;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.sotto.server.limits.SharedBuckets;
 
@@ -7,7 +12,9 @@ import org.sotto.server.limits.SharedBuckets;
  * Rate-limit token buckets in Redis, shared by every node: one Lua script per acquire refills the
  * bucket by Redis's own clock (so node clocks need not agree), takes a token or computes the wait,
  * and sets the key to expire once the bucket would be full again. Keys are {@code
- * sotto:rl:<name>:<key>}. Thread-safe.
+ * sotto:rl:<name>:<hash of key>}: the limited key (a client IP, an account id) is stored only as a
+ * truncated SHA-256, so Redis (and its snapshots) hold no addresses or ids in the clear.
+ * Thread-safe.
  */
 public final class RedisBuckets implements SharedBuckets {
   /** Prefix of every bucket key. */
@@ -40,6 +47,9 @@ public final class RedisBuckets implements SharedBuckets {
       return wait
       """;
 
+  /** 128 bits of the hash: collisions between live keys are out of reach. */
+  static final int HASH_BYTES = 16;
+
   private final RedisNode node;
 
   /** Buckets in the Redis of {@code node}. */
@@ -54,13 +64,26 @@ public final class RedisBuckets implements SharedBuckets {
           node.client()
               .eval(
                   ACQUIRE_SCRIPT,
-                  List.of(KEY_PREFIX + name + ":" + key),
+                  List.of(key(name, key)),
                   List.of(Integer.toString(capacity), Double.toString(perMinute / 60_000.0)));
       node.commandResult(true);
       return (Long) wait;
     } catch (RuntimeException e) {
       node.commandResult(false);
       throw e;
+    }
+  }
+
+  /** The Redis key of bucket {@code name}/{@code key}. */
+  static String key(String name, String key) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return KEY_PREFIX
+          + name
+          + ":"
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, HASH_BYTES));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError("SHA-256 is required of every JDK", e);
     }
   }
 

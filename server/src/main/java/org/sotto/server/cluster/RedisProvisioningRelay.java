@@ -47,6 +47,9 @@ public final class RedisProvisioningRelay implements ProvisioningRelay {
 
   @Override
   public void waiting(String address) {
+    if (!node.healthy()) {
+      return; // only PUTs reaching this node can find the socket until Redis is back
+    }
     try {
       node.client()
           .set(
@@ -61,6 +64,9 @@ public final class RedisProvisioningRelay implements ProvisioningRelay {
 
   @Override
   public void gone(String address) {
+    if (!node.healthy()) {
+      return; // the record expires by itself
+    }
     try {
       node.client().del(KEY_PREFIX + address);
       node.commandResult(true);
@@ -71,6 +77,9 @@ public final class RedisProvisioningRelay implements ProvisioningRelay {
 
   @Override
   public boolean relay(String address, byte[] body) {
+    if (!node.healthy()) {
+      return false;
+    }
     try {
       String channel = node.client().getDel(KEY_PREFIX + address);
       if (channel == null) {

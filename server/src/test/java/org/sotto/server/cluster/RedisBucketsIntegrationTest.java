@@ -1,6 +1,7 @@
 package org.sotto.server.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sotto.server.cluster.Redises.await;
@@ -37,8 +38,11 @@ class RedisBucketsIntegrationTest {
       // Another key has its own bucket.
       onB.acquire("203.0.113.8");
       try (Jedis j = new Jedis(Redises.SHARED.getHost(), Redises.SHARED.getPort())) {
-        long ttl = j.pttl(RedisBuckets.KEY_PREFIX + name + ":203.0.113.7");
+        long ttl = j.pttl(RedisBuckets.key(name, "203.0.113.7"));
         assertTrue(ttl > 0, "the bucket key must expire, pttl " + ttl);
+        for (String k : j.keys(RedisBuckets.KEY_PREFIX + name + ":*")) {
+          assertFalse(k.contains("203.0.113"), "a client address in clear in Redis: " + k);
+        }
       }
     }
   }
