@@ -35,12 +35,13 @@ public final class RedisNode implements AutoCloseable {
    */
   static final int COMMAND_TIMEOUT_MS = 500;
 
-  /** The subscriber pings this often; a missing answer surfaces as a read timeout below. */
+  /** The subscriber pings this often, so that a hung Redis is noticed (see below). */
   static final long PING_INTERVAL_MS = 1_000;
 
   /**
-   * The subscriber connection's read timeout: three missed pings mean a dead or partitioned Redis,
-   * which a blocking read alone would never notice.
+   * No pong (or no subscription confirmed) for this long means a hung or partitioned Redis, which
+   * the subscriber's blocking read would never notice (Jedis reads pub/sub without a timeout): the
+   * watchdog then cuts the connection and the subscriber reconnects. Three missed pings.
    */
   static final int SUBSCRIBER_READ_TIMEOUT_MS = (int) (3 * PING_INTERVAL_MS);
 
@@ -72,6 +73,8 @@ public final class RedisNode implements AutoCloseable {
   private volatile boolean commandsOk = true;
   private volatile boolean closed;
   private volatile Jedis subscriberConnection;
+  private boolean reportedHealthy; // guarded by this
+  private volatile long lastSignOfLife; // System.nanoTime() of the last pong or connect attempt
 
   private RedisNode(URI uri, String nodeId) {
     if (!JedisURIHelper.isValid(uri) || !JedisURIHelper.isRedisScheme(uri)) {
@@ -90,6 +93,7 @@ public final class RedisNode implements AutoCloseable {
             .clientName("sotto-" + nodeId);
     JedisClientConfig commandConfig = config.build();
     this.subscriberConfig = config.socketTimeoutMillis(SUBSCRIBER_READ_TIMEOUT_MS).build();
+    this.lastSignOfLife = System.nanoTime();
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(POOL_MAX);
     pool.setMaxIdle(POOL_MAX);
@@ -152,18 +156,33 @@ public final class RedisNode implements AutoCloseable {
 
   /** Records the outcome of a command: a failure makes the node unhealthy until one succeeds. */
   void commandResult(boolean ok) {
-    boolean wasHealthy = healthy();
     commandsOk = ok;
-    if (!ok && wasHealthy) {
-      log.warn("redis command failed; delivery falls back to polling");
+    healthChanged();
+  }
+
+  /**
+   * Compares the health with the one last reported, so each recovery runs the hooks exactly once
+   * even when the subscriber and a command notice it at the same moment.
+   */
+  private void healthChanged() {
+    boolean now = healthy();
+    boolean recovered;
+    boolean lost;
+    synchronized (this) {
+      recovered = now && !reportedHealthy;
+      lost = !now && reportedHealthy;
+      reportedHealthy = now;
     }
-    if (ok && !wasHealthy && healthy()) {
+    if (lost && !closed) {
+      log.warn("redis unreachable; delivery falls back to polling");
+    }
+    if (recovered) {
       recovered();
     }
   }
 
   private void recovered() {
-    log.info("redis is reachable again");
+    log.info("redis connected");
     for (Runnable r : recoveryHooks) {
       try {
         r.run();
@@ -176,6 +195,7 @@ public final class RedisNode implements AutoCloseable {
   private void run() {
     long delay = RECONNECT_MIN_MS;
     while (!closed) {
+      lastSignOfLife = System.nanoTime();
       try (Jedis j = new Jedis(hostAndPort, subscriberConfig)) {
         subscriberConnection = j;
         j.subscribe(subscriber, BUS_CHANNEL, nodeChannel(nodeId));
@@ -185,10 +205,8 @@ public final class RedisNode implements AutoCloseable {
         }
       } finally {
         subscriberConnection = null;
-        if (subscribed && !closed) {
-          log.warn("redis subscriber disconnected; delivery falls back to polling");
-        }
         subscribed = false;
+        healthChanged();
       }
       if (closed) {
         return;
@@ -211,7 +229,18 @@ public final class RedisNode implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      if (subscribed) {
+      long silentMs = (System.nanoTime() - lastSignOfLife) / 1_000_000;
+      Jedis connection = subscriberConnection;
+      if (connection != null && silentMs > SUBSCRIBER_READ_TIMEOUT_MS) {
+        // Hung: cut the connection; the subscriber thread's read fails and it reconnects.
+        subscribed = false;
+        healthChanged();
+        try {
+          connection.disconnect();
+        } catch (RuntimeException e) {
+          // already broken
+        }
+      } else if (subscribed) {
         try {
           subscriber.ping();
         } catch (RuntimeException e) {
@@ -236,13 +265,16 @@ public final class RedisNode implements AutoCloseable {
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
       if (subscribedChannels == 2) {
+        lastSignOfLife = System.nanoTime();
         wasUp = true;
-        boolean wasHealthy = healthy();
         subscribed = true;
-        if (!wasHealthy && healthy()) {
-          recovered();
-        }
+        healthChanged();
       }
+    }
+
+    @Override
+    public void onPong(String pattern) {
+      lastSignOfLife = System.nanoTime();
     }
 
     @Override

@@ -15,8 +15,11 @@ import org.sotto.api.DeviceId;
 
 /** The bus while its private Redis dies and comes back. */
 class RedisMessageBusFailoverIntegrationTest {
-  /** A publish while Redis is down must return as fast as a map lookup, far below this. */
-  static final long PROMPT_MS = 50;
+  /**
+   * A publish is a queue offer; one that waited on Redis would take the 500 ms command timeout. 100
+   * ms leaves room for a loaded test machine.
+   */
+  static final long PROMPT_MS = 100;
 
   Redises.Own redis;
   RedisNode nodeA;
@@ -50,14 +53,7 @@ class RedisMessageBusFailoverIntegrationTest {
     busB.register(device, onB);
     redis.kill();
 
-    long t0 = System.nanoTime();
-    for (int i = 0; i < 100; i++) {
-      busA.mail(device);
-      busA.removed(new Address(AccountId.random(), DeviceId.PRIMARY));
-    }
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    assertTrue(ms < PROMPT_MS, "200 publishes with Redis down took " + ms + " ms");
-
+    assertPrompt(busA);
     await("node B reports itself unhealthy", () -> !busB.healthy());
     await("node A reports itself unhealthy", () -> !busA.healthy());
     int before = onB.mail.get();
@@ -69,6 +65,36 @@ class RedisMessageBusFailoverIntegrationTest {
         pollMs <= 3 * RedisMessageBus.POLL_INTERVAL_MS,
         "two pokes took " + pollMs + " ms at a " + RedisMessageBus.POLL_INTERVAL_MS + " ms bound");
     assertEquals(List.of(), onB.closes);
+  }
+
+  @Test
+  void redisHung_publishIsPrompt_busTurnsUnhealthy_pollerPokes() throws Exception {
+    RecordingListener onB = new RecordingListener();
+    busB.register(device, onB);
+    redis.pause();
+    try {
+      assertPrompt(busA);
+      await("node B notices the hung Redis", () -> !busB.healthy());
+      int before = onB.mail.get();
+      await("node B's poller pokes the listener", () -> onB.mail.get() > before);
+      assertPrompt(busA);
+    } finally {
+      redis.resume();
+    }
+    await("both nodes recover", () -> busA.healthy() && busB.healthy());
+  }
+
+  /** Every kind of event returns at once whatever state Redis is in. */
+  private void assertPrompt(RedisMessageBus bus) {
+    for (int i = 0; i < 50; i++) {
+      Address other = new Address(AccountId.random(), DeviceId.PRIMARY);
+      long t0 = System.nanoTime();
+      bus.mail(device);
+      bus.removed(other);
+      bus.accountDeleted(other.account());
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(ms < PROMPT_MS, "three publishes took " + ms + " ms");
+    }
   }
 
   @Test

@@ -142,4 +142,18 @@ class RedisMessageBusIntegrationTest {
     assertEquals(List.of(), onA.closes);
     assertTrue(busA.healthy());
   }
+
+  @Test
+  void subscriber_idleLongerThanItsReadTimeout_staysSubscribed() throws Exception {
+    RecordingListener onB = new RecordingListener();
+    busB.register(device, onB);
+    // Pings keep the subscriber's connection from timing out while no event flows.
+    long until = System.nanoTime() + (RedisNode.SUBSCRIBER_READ_TIMEOUT_MS + 1_500) * 1_000_000L;
+    while (System.nanoTime() < until) {
+      assertTrue(busA.healthy() && busB.healthy(), "a node dropped out while idle");
+      Thread.sleep(100);
+    }
+    busA.mail(device);
+    await("node B still hears mail", () -> onB.mail.get() == 1);
+  }
 }

@@ -108,6 +108,25 @@ final class Redises {
       }
     }
 
+    /**
+     * Freezes the server (SIGSTOP): connections stay open but nothing is answered, a hung Redis.
+     */
+    void pause() throws IOException, InterruptedException {
+      signal("-STOP");
+    }
+
+    /** Thaws a paused server (SIGCONT). */
+    void resume() throws IOException, InterruptedException {
+      signal("-CONT");
+    }
+
+    private void signal(String sig) throws IOException, InterruptedException {
+      Process kill = new ProcessBuilder("kill", sig, Long.toString(process.pid())).start();
+      if (kill.waitFor() != 0) {
+        fail("kill " + sig + " failed");
+      }
+    }
+
     @Override
     public void close() throws InterruptedException {
       if (process != null && process.isAlive()) {
