@@ -114,6 +114,7 @@ public final class RedisNode implements AutoCloseable {
    */
   public static RedisNode start(URI uri, String nodeId) {
     RedisNode node = new RedisNode(uri, nodeId);
+    log.info("cluster node {} using redis at {}", nodeId, node.hostAndPort);
     node.subscriberThread.start();
     node.pingThread.start();
     return node;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sotto.api.dto.ProvisioningMessageRequest;
 import org.sotto.api.proto.ServerFrame;
+import org.sotto.server.messages.MessageBus;
 import org.sotto.server.testing.TestClient;
 import org.sotto.server.testing.TestDevice;
 import org.sotto.server.testing.TestServer;
@@ -108,6 +109,34 @@ class ClusterNodesIntegrationTest {
       assertEquals("polling", health.json().get("fanout").asText());
       String metrics = node.client().call("GET", "/metrics", null, null).text();
       assertTrue(metrics.contains("sotto_redis_up 0.0"), "no sotto_redis_up gauge at 0");
+    }
+  }
+
+  @Test
+  void deliverySocket_newerRegistrationOnAnotherNode_closesItWith4001() {
+    TestClient clientA = nodeA.client();
+    TestDevice device = clientA.register(null);
+    try (TestSocket socket = TestSocket.delivery(nodeA.uri(), device);
+        RedisNode other = RedisNode.start(Redises.shared(), "other");
+        RedisMessageBus otherBus = new RedisMessageBus(other, new RecordingListener())) {
+      assertTrue(socket.next().hasQueueEmpty());
+      await("the other node is healthy", otherBus::healthy);
+      otherBus.register(device.address, new RecordingListener());
+      assertEquals(MessageBus.CloseReason.REPLACED.code(), socket.awaitClose().code());
+    }
+  }
+
+  @Test
+  void deliverySocket_deviceRemovedOnAnotherNode_closesItWith4002() {
+    TestClient clientA = nodeA.client();
+    TestDevice device = clientA.register(null);
+    try (TestSocket socket = TestSocket.delivery(nodeA.uri(), device);
+        RedisNode other = RedisNode.start(Redises.shared(), "other");
+        RedisMessageBus otherBus = new RedisMessageBus(other, new RecordingListener())) {
+      assertTrue(socket.next().hasQueueEmpty());
+      await("the other node is healthy", otherBus::healthy);
+      otherBus.removed(device.address);
+      assertEquals(MessageBus.CloseReason.DEVICE_GONE.code(), socket.awaitClose().code());
     }
   }
 }
