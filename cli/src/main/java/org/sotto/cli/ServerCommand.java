@@ -84,6 +84,21 @@ public final class ServerCommand implements Callable<Integer> {
       defaultValue = "10")
   int registrationsPerHour;
 
+  @Option(
+      names = "--redis",
+      paramLabel = "URL",
+      description =
+          "Cluster mode: Redis (redis://HOST:PORT) carrying delivery events, rate limits, "
+              + "registration challenges and device-link messages between the nodes "
+              + "(default: none, single node).")
+  String redis;
+
+  @Option(
+      names = "--node-id",
+      paramLabel = "ID",
+      description = "This node's id among the cluster's nodes (default: random).")
+  String nodeId;
+
   @Override
   public Integer call() throws Exception {
     ServerConfig config;
@@ -142,6 +157,16 @@ public final class ServerCommand implements Callable<Integer> {
     database.applyTo(b);
     if (tlsCert != null || tlsKey != null) {
       b.tls(tlsCert, tlsKey);
+    }
+    if (redis != null) {
+      try {
+        b.redisUrl(java.net.URI.create(redis));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--redis must look like redis://HOST:PORT");
+      }
+    }
+    if (nodeId != null) {
+      b.nodeId(nodeId);
     }
     return b.build();
   }

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param dbUser the PostgreSQL user, or null for the driver's default
  * @param dbPasswordFile a file holding the PostgreSQL password (a trailing newline is ignored), or
  *     null; the password itself is never part of the config, so it cannot reach a log
+ * @param redisUrl Redis for cluster mode (delivery fan-out, shared limits), or null: single node
+ * @param nodeId this node's id among the nodes sharing Redis (random by default)
  */
 public record ServerConfig(
     Path dataDir,
@@ -36,7 +38,9 @@ public record ServerConfig(
     int registrationsPerHour,
     String dbUrl,
     String dbUser,
-    Path dbPasswordFile) {
+    Path dbPasswordFile,
+    java.net.URI redisUrl,
+    String nodeId) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 8080;
@@ -52,6 +56,9 @@ public record ServerConfig(
    * sign up, a script cannot mint thousands of accounts.
    */
   public static final int DEFAULT_REGISTRATIONS_PER_HOUR = 10;
+
+  /** Node ids appear in Redis channel names and logs: short, and no separators. */
+  public static final int MAX_NODE_ID_CHARS = 32;
 
   /** Validates. */
   public ServerConfig {
@@ -74,6 +81,16 @@ public record ServerConfig(
     }
     if (dbUrl == null && (dbUser != null || dbPasswordFile != null)) {
       throw new IllegalArgumentException("--db-user and --db-password-file need --db");
+    }
+    if (redisUrl != null
+        && !"redis".equals(redisUrl.getScheme())
+        && !"rediss".equals(redisUrl.getScheme())) {
+      throw new IllegalArgumentException("--redis must look like redis://HOST:PORT");
+    }
+    Objects.requireNonNull(nodeId, "nodeId");
+    if (!nodeId.matches("[A-Za-z0-9_-]{1," + MAX_NODE_ID_CHARS + "}")) {
+      throw new IllegalArgumentException(
+          "the node id must be 1.." + MAX_NODE_ID_CHARS + " letters, digits, '-' or '_'");
     }
   }
 
@@ -102,6 +119,8 @@ public record ServerConfig(
     b.dbUrl = dbUrl;
     b.dbUser = dbUser;
     b.dbPasswordFile = dbPasswordFile;
+    b.redisUrl = redisUrl;
+    b.nodeId = nodeId;
     return b;
   }
 
@@ -113,6 +132,43 @@ public record ServerConfig(
   /** This config allowing {@code perHour} registrations per IP per hour. */
   public ServerConfig registrationsPerHour(int perHour) {
     return toBuilder().registrationsPerHour(perHour).build();
+  }
+
+  /** Every setting, with the Redis password (if the URL has one) left out. */
+  @Override
+  public String toString() {
+    return "ServerConfig[dataDir="
+        + dataDir
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", tls="
+        + tls()
+        + ", insecureBehindProxy="
+        + insecureBehindProxy
+        + ", powBits="
+        + powBits
+        + ", inviteOnly="
+        + inviteOnly
+        + ", maxAttachmentBytes="
+        + maxAttachmentBytes
+        + ", registrationsPerHour="
+        + registrationsPerHour
+        + ", db="
+        + (dbUrl == null ? "sqlite" : "postgresql")
+        + ", redis="
+        + (redisUrl == null
+            ? "none"
+            : redisUrl.getScheme() + "://" + redisUrl.getHost() + ":" + redisUrl.getPort())
+        + ", nodeId="
+        + nodeId
+        + "]";
+  }
+
+  /** Whether several nodes share Redis (cluster mode). */
+  public boolean clustered() {
+    return redisUrl != null;
   }
 
   /** Whether TLS is configured. */
@@ -135,6 +191,8 @@ public record ServerConfig(
     private String dbUrl;
     private String dbUser;
     private Path dbPasswordFile;
+    private java.net.URI redisUrl;
+    private String nodeId = randomNodeId();
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -207,6 +265,18 @@ public record ServerConfig(
       return this;
     }
 
+    /** Redis for cluster mode ({@code redis://HOST:PORT}); null: single node. */
+    public Builder redisUrl(java.net.URI value) {
+      redisUrl = value;
+      return this;
+    }
+
+    /** This node's id among the nodes sharing Redis. */
+    public Builder nodeId(String value) {
+      nodeId = value;
+      return this;
+    }
+
     /** The validated config. */
     public ServerConfig build() {
       return new ServerConfig(
@@ -222,7 +292,14 @@ public record ServerConfig(
           registrationsPerHour,
           dbUrl,
           dbUser,
-          dbPasswordFile);
+          dbPasswordFile,
+          redisUrl,
+          nodeId);
+    }
+
+    /** Eight random hex digits: unique enough among a handful of nodes, short in channel names. */
+    private static String randomNodeId() {
+      return String.format("%08x", new java.security.SecureRandom().nextInt() & 0xffffffffL);
     }
   }
 }
