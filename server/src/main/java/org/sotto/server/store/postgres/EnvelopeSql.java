@@ -73,7 +73,9 @@ final class EnvelopeSql {
       WHERE devices.account_id = b.a AND devices.device_id = b.d
       """;
 
-  /** Orders addresses as PostgreSQL's {@code ORDER BY account_id, device_id} does for UUIDs. */
+  /**
+   * A fixed order of addresses (account id text, then device id): deterministic parameter arrays.
+   */
   static final Comparator<Address> ADDRESS_ORDER =
       Comparator.comparing((Address a) -> a.account().toString())
           .thenComparingInt(a -> a.device().value());
