@@ -98,6 +98,17 @@ public final class PostgresTestDatabase implements AutoCloseable {
             + "' AND pid <> pg_backend_pid()");
   }
 
+  /**
+   * Refuses ({@code false}) or allows new connections to the database; refusing also ends the open
+   * ones. Simulates PostgreSQL being down without touching the shared service.
+   */
+  public void allowConnections(boolean allow) {
+    admin("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS " + allow);
+    if (!allow) {
+      terminateSessions();
+    }
+  }
+
   /** Drops the database, ending its sessions. */
   @Override
   public void close() {

@@ -1,15 +1,12 @@
 package org.sotto.server.store.postgres;
 
 import java.nio.ByteBuffer;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,10 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sotto.api.AccountId;
 import org.sotto.api.Address;
-import org.sotto.api.DeviceId;
-import org.sotto.api.proto.Envelope;
 import org.sotto.server.store.MessageStore.Outgoing;
 import org.sotto.server.store.QueuedEnvelope;
 import org.sotto.server.store.StoreException;
@@ -64,55 +58,11 @@ final class GroupWriter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(GroupWriter.class);
 
-  private static final String LOCK_DEVICES =
-      """
-      SELECT account_id, device_id FROM devices
-      WHERE (account_id, device_id) IN (SELECT * FROM unnest(?::text[], ?::int[]))
-      ORDER BY account_id, device_id FOR NO KEY UPDATE
-      """;
-
-  private static final String INSERT =
-      """
-      INSERT INTO envelopes (account_id, device_id, guid, type, source_account, source_device,
-                             client_ts, server_ts, content)
-      SELECT a, d, g, t, sa, sd, ct, st, co
-      FROM unnest(?::text[], ?::int[], ?::bytea[], ?::int[], ?::text[], ?::int[], ?::bigint[],
-                  ?::bigint[], ?::bytea[]) WITH ORDINALITY AS u(a, d, g, t, sa, sd, ct, st, co, n)
-      ORDER BY n
-      RETURNING guid, seq
-      """;
-
-  /** The newest envelope beyond each queue's limit: it and everything older are dropped. */
-  private static final String BOUNDARIES =
-      """
-      SELECT q.a, q.d, b.seq FROM unnest(?::text[], ?::int[], ?::int[]) AS q(a, d, m)
-      CROSS JOIN LATERAL (
-        SELECT seq FROM envelopes WHERE account_id = q.a AND device_id = q.d
-        ORDER BY seq DESC OFFSET q.m LIMIT 1) b
-      """;
-
-  private static final String TRIM =
-      """
-      WITH gone AS (
-        DELETE FROM envelopes e USING unnest(?::text[], ?::int[], ?::bigint[]) AS b(a, d, s)
-        WHERE e.account_id = b.a AND e.device_id = b.d AND e.seq <= b.s
-        RETURNING e.account_id, e.device_id)
-      SELECT account_id, device_id, count(*) FROM gone GROUP BY account_id, device_id
-      ORDER BY account_id, device_id
-      """;
-
   private static final String ACK =
       """
       DELETE FROM envelopes e USING unnest(?::text[], ?::int[], ?::bytea[]) AS k(a, d, g)
       WHERE e.guid = k.g AND e.account_id = k.a AND e.device_id = k.d
       RETURNING e.guid, e.server_ts
-      """;
-
-  private static final String ADD_DROPPED =
-      """
-      UPDATE devices SET dropped = dropped + b.n
-      FROM unnest(?::text[], ?::int[], ?::bigint[]) AS b(a, d, n)
-      WHERE devices.account_id = b.a AND devices.device_id = b.d
       """;
 
   /** One queued operation. */
@@ -126,11 +76,6 @@ final class GroupWriter implements AutoCloseable {
 
   private record DeleteOp(Address device, List<byte[]> guids, CompletableFuture<List<Long>> result)
       implements Op {}
-
-  /** Orders addresses as PostgreSQL's {@code ORDER BY account_id, device_id} does for UUIDs. */
-  static final Comparator<Address> ADDRESS_ORDER =
-      Comparator.comparing((Address a) -> a.account().toString())
-          .thenComparingInt(a -> a.device().value());
 
   private final PostgresDatabase db;
   private final BlockingQueue<Op> pending = new ArrayBlockingQueue<>(MAX_PENDING);
@@ -280,13 +225,13 @@ final class GroupWriter implements AutoCloseable {
 
   private void insert(Connection c, List<InsertOp> ops, Outcomes outcomes) throws SQLException {
     // Lock every destination device row, in key order; missing ones fail their sends only.
-    Map<Address, Integer> limits = new TreeMap<>(ADDRESS_ORDER);
+    Map<Address, Integer> limits = new TreeMap<>(EnvelopeSql.ADDRESS_ORDER);
     for (InsertOp op : ops) {
       for (Outgoing o : op.batch()) {
         limits.merge(o.destination(), op.maxQueue(), Math::min);
       }
     }
-    Set<Address> present = lockDevices(c, limits.keySet());
+    Set<Address> present = EnvelopeSql.lockDevices(c, limits.keySet());
     List<InsertOp> valid = new ArrayList<>(ops.size());
     for (InsertOp op : ops) {
       if (op.batch().stream().allMatch(o -> present.contains(o.destination()))) {
@@ -298,7 +243,8 @@ final class GroupWriter implements AutoCloseable {
     if (valid.isEmpty()) {
       return;
     }
-    Map<ByteBuffer, Long> seqs = insertEnvelopes(c, valid);
+    Map<ByteBuffer, Long> seqs =
+        EnvelopeSql.insertEnvelopes(c, valid.stream().flatMap(op -> op.batch().stream()).toList());
     for (InsertOp op : valid) {
       List<QueuedEnvelope> out = new ArrayList<>(op.batch().size());
       for (Outgoing o : op.batch()) {
@@ -308,121 +254,7 @@ final class GroupWriter implements AutoCloseable {
       outcomes.values.put(op, out);
     }
     limits.keySet().retainAll(present);
-    trim(c, limits);
-  }
-
-  private static Set<Address> lockDevices(Connection c, Set<Address> devices) throws SQLException {
-    Set<Address> present = new HashSet<>();
-    try (PreparedStatement ps = c.prepareStatement(LOCK_DEVICES)) {
-      setAddresses(c, ps, 1, devices);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          present.add(address(rs.getString(1), rs.getInt(2)));
-        }
-      }
-    }
-    return present;
-  }
-
-  private static Map<ByteBuffer, Long> insertEnvelopes(Connection c, List<InsertOp> ops)
-      throws SQLException {
-    int n = ops.stream().mapToInt(op -> op.batch().size()).sum();
-    String[] accounts = new String[n];
-    Integer[] devices = new Integer[n];
-    byte[][] guids = new byte[n][];
-    Integer[] types = new Integer[n];
-    String[] sources = new String[n];
-    Integer[] sourceDevices = new Integer[n];
-    Long[] clientTs = new Long[n];
-    Long[] serverTs = new Long[n];
-    byte[][] contents = new byte[n][];
-    int i = 0;
-    for (InsertOp op : ops) {
-      for (Outgoing o : op.batch()) {
-        Envelope e = o.envelope();
-        accounts[i] = o.destination().account().toString();
-        devices[i] = o.destination().device().value();
-        guids[i] = e.getGuid().toByteArray();
-        types[i] = e.getTypeValue();
-        if (!e.getSourceAccount().isEmpty()) {
-          sources[i] = e.getSourceAccount();
-          sourceDevices[i] = e.getSourceDevice();
-        }
-        clientTs[i] = e.getClientTimestamp();
-        serverTs[i] = e.getServerTimestamp();
-        contents[i] = e.getContent().toByteArray();
-        i++;
-      }
-    }
-    Map<ByteBuffer, Long> seqs = new HashMap<>(n * 2);
-    try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-      ps.setArray(1, c.createArrayOf("text", accounts));
-      ps.setArray(2, c.createArrayOf("int4", devices));
-      ps.setArray(3, c.createArrayOf("bytea", guids));
-      ps.setArray(4, c.createArrayOf("int4", types));
-      ps.setArray(5, c.createArrayOf("text", sources));
-      ps.setArray(6, c.createArrayOf("int4", sourceDevices));
-      ps.setArray(7, c.createArrayOf("int8", clientTs));
-      ps.setArray(8, c.createArrayOf("int8", serverTs));
-      ps.setArray(9, c.createArrayOf("bytea", contents));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          seqs.put(ByteBuffer.wrap(rs.getBytes(1)), rs.getLong(2));
-        }
-      }
-    }
-    return seqs;
-  }
-
-  /** Drops the oldest envelopes beyond each queue's limit and counts them as dropped. */
-  private static void trim(Connection c, Map<Address, Integer> limits) throws SQLException {
-    List<Address> over = new ArrayList<>();
-    List<Long> boundaries = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(BOUNDARIES)) {
-      setAddresses(c, ps, 1, limits.keySet());
-      ps.setArray(3, c.createArrayOf("int4", limits.values().toArray(Integer[]::new)));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          over.add(address(rs.getString(1), rs.getInt(2)));
-          boundaries.add(rs.getLong(3));
-        }
-      }
-    }
-    if (over.isEmpty()) {
-      return;
-    }
-    Map<Address, Long> dropped = new TreeMap<>(ADDRESS_ORDER);
-    try (PreparedStatement ps = c.prepareStatement(TRIM)) {
-      setAddresses(c, ps, 1, over);
-      ps.setArray(3, c.createArrayOf("int8", boundaries.toArray(Long[]::new)));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          dropped.put(address(rs.getString(1), rs.getInt(2)), rs.getLong(3));
-        }
-      }
-    }
-    addDropped(c, dropped);
-  }
-
-  /**
-   * Adds to the devices' dropped counters and to the cluster-wide total, inside the caller's
-   * transaction (devices first, in key order, then the counter: the lock order every writer keeps).
-   */
-  static void addDropped(Connection c, Map<Address, Long> dropped) throws SQLException {
-    if (dropped.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(ADD_DROPPED)) {
-      setAddresses(c, ps, 1, dropped.keySet());
-      ps.setArray(3, c.createArrayOf("int8", dropped.values().toArray(Long[]::new)));
-      ps.executeUpdate();
-    }
-    long total = dropped.values().stream().mapToLong(Long::longValue).sum();
-    try (PreparedStatement ps =
-        c.prepareStatement("UPDATE store_counters SET value = value + ? WHERE name = 'dropped'")) {
-      ps.setLong(1, total);
-      ps.executeUpdate();
-    }
+    EnvelopeSql.trim(c, limits);
   }
 
   private static void delete(Connection c, List<DeleteOp> ops, Outcomes outcomes)
@@ -462,28 +294,6 @@ final class GroupWriter implements AutoCloseable {
       }
       outcomes.values.put(op, timestamps);
     }
-  }
-
-  /** Sets two array parameters (account ids, device ids) from {@code addresses}, in order. */
-  static void setAddresses(
-      Connection c, PreparedStatement ps, int index, java.util.Collection<Address> addresses)
-      throws SQLException {
-    String[] accounts = new String[addresses.size()];
-    Integer[] devices = new Integer[addresses.size()];
-    int i = 0;
-    for (Address a : addresses) {
-      accounts[i] = a.account().toString();
-      devices[i] = a.device().value();
-      i++;
-    }
-    Array a1 = c.createArrayOf("text", accounts);
-    Array a2 = c.createArrayOf("int4", devices);
-    ps.setArray(index, a1);
-    ps.setArray(index + 1, a2);
-  }
-
-  static Address address(String account, int device) {
-    return new Address(AccountId.parse(account), new DeviceId(device));
   }
 
   /** Finishes queued operations, then stops the writer threads. */

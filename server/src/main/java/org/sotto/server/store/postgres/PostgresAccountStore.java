@@ -6,10 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 import org.postgresql.util.PSQLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sotto.api.AccountId;
 import org.sotto.server.store.AccountRecord;
 import org.sotto.server.store.AccountStore;
 import org.sotto.server.store.NewDevice;
+import org.sotto.server.store.StoreException;
 
 /**
  * {@link AccountStore} on PostgreSQL. A handle claimed by two nodes at once is decided by the
@@ -18,6 +21,8 @@ import org.sotto.server.store.NewDevice;
 public final class PostgresAccountStore implements AccountStore {
   /** The unique constraint on {@code accounts.handle} (PostgreSQL's default name). */
   static final String HANDLE_CONSTRAINT = "accounts_handle_key";
+
+  private static final Logger log = LoggerFactory.getLogger(PostgresAccountStore.class);
 
   private final PostgresDatabase db;
 
@@ -132,8 +137,20 @@ public final class PostgresAccountStore implements AccountStore {
     update("UPDATE accounts SET handle = NULL WHERE id = ?", id);
   }
 
+  /**
+   * Best effort, like SQLite's asynchronous touch: the authenticated request goes on even when
+   * PostgreSQL is briefly away (the day is recorded at the next request of a later day).
+   */
   @Override
   public void touch(AccountId id, long day) {
+    try {
+      touchOrThrow(id, day);
+    } catch (StoreException e) {
+      log.warn("recording a last-seen day failed: {}", e.getMessage());
+    }
+  }
+
+  private void touchOrThrow(AccountId id, long day) {
     db.autoCommit(
         c -> {
           try (PreparedStatement ps =

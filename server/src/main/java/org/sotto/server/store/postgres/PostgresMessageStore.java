@@ -148,18 +148,18 @@ public final class PostgresMessageStore implements MessageStore, AutoCloseable {
       int deleted =
           db.transaction(
               c -> {
-                Map<Address, Long> perDevice = new TreeMap<>(GroupWriter.ADDRESS_ORDER);
+                Map<Address, Long> perDevice = new TreeMap<>(EnvelopeSql.ADDRESS_ORDER);
                 try (PreparedStatement ps = c.prepareStatement(EXPIRE)) {
                   ps.setLong(1, cutoffMs);
                   ps.setInt(2, EXPIRE_BATCH);
                   try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                       perDevice.put(
-                          GroupWriter.address(rs.getString(1), rs.getInt(2)), rs.getLong(3));
+                          EnvelopeSql.address(rs.getString(1), rs.getInt(2)), rs.getLong(3));
                     }
                   }
                 }
-                GroupWriter.addDropped(c, perDevice);
+                EnvelopeSql.addDropped(c, perDevice);
                 return (int) perDevice.values().stream().mapToLong(Long::longValue).sum();
               });
       total += deleted;

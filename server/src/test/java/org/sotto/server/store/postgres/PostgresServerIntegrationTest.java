@@ -52,4 +52,28 @@ class PostgresServerIntegrationTest {
       assertTrue(Files.notExists(server.dataDir().resolve(ServerKeys.DIRECTORY)));
     }
   }
+
+  @Test
+  void databaseDown_requestsAnswer503_thenSucceedOnceItIsBack() throws Exception {
+    try (PostgresTestDatabase database = PostgresTestDatabase.create();
+        TestServer server = TestServer.startOnPostgres(database)) {
+      TestClient client = server.client();
+      TestDevice alice = client.register(null);
+      assertEquals(200, client.call("GET", "/v1/keys/count", null, alice).status());
+      database.allowConnections(false);
+      try {
+        var down = client.call("GET", "/v1/keys/count", null, alice);
+        assertEquals(503, down.status(), down.text());
+        assertTrue(down.text().contains("unavailable"), down.text());
+      } finally {
+        database.allowConnections(true);
+      }
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      int status;
+      do {
+        status = client.call("GET", "/v1/keys/count", null, alice).status();
+      } while (status != 200 && System.nanoTime() < deadline);
+      assertEquals(200, status);
+    }
+  }
 }
