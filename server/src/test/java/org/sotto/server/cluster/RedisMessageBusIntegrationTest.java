@@ -80,7 +80,6 @@ class RedisMessageBusIntegrationTest {
     busA.register(device, onA);
     String prefix = "R|elsewhere|" + device.account() + "|" + device.device().value() + "|";
     try (Jedis j = new Jedis(Redises.SHARED.getHost(), Redises.SHARED.getPort())) {
-      long current = Long.parseLong(j.get(RedisMessageBus.REGISTRATION_COUNTER));
       // An announcement older than A's registration (token 1), delivered late ...
       j.publish(RedisNode.BUS_CHANNEL, prefix + 1);
       // ... then a mail event, so we know the announcement was processed before it.
@@ -88,7 +87,8 @@ class RedisMessageBusIntegrationTest {
       await("the mail after the late announcement arrives", () -> onA.mail.get() == 1);
       assertEquals(List.of(), onA.closes, "a late older announcement closed the newer connection");
       // A genuinely newer announcement does close it: the check above was not vacuous.
-      j.publish(RedisNode.BUS_CHANNEL, prefix + (current + 1_000_000));
+      // Tokens are Redis's clock in ms times 1,000: one a minute ahead is newer than A's.
+      j.publish(RedisNode.BUS_CHANNEL, prefix + (System.currentTimeMillis() + 60_000) * 1000);
     }
     await(
         "a newer announcement replaces A", () -> onA.closes.equals(List.of(CloseReason.REPLACED)));
