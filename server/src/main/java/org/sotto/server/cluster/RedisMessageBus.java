@@ -20,12 +20,12 @@ import org.sotto.server.messages.MessageBus;
  * every event is published on {@link RedisNode#BUS_CHANNEL} so the node holding the device's socket
  * hears it. Events carry addresses only (envelopes stay in the database).
  *
- * <p><b>Newer connection wins:</b> each registration takes a token from one Redis counter ({@code
- * INCR} and {@code PUBLISH} in one script, so the token order is the order of the announcements'
- * creation). A node closes its local listener for a device only when an announcement from another
- * node carries a larger token, so a late or repeated older announcement never closes the newer
- * connection. A registration made while Redis is unreachable has token 0: any later announcement
- * replaces it.
+ * <p><b>Newer connection wins:</b> each registration takes a token from Redis's clock and one
+ * counter (and announces it in the same script, so the token order is the order of the
+ * announcements' creation). A node closes its local listener for a device only when an announcement
+ * from another node carries a larger token, so a late or repeated older announcement never closes
+ * the newer connection. A registration made while Redis is unreachable has token 0: any later
+ * announcement replaces it.
  *
  * <p><b>Redis down:</b> publishing is queued and done by one background thread, so a request never
  * waits on Redis. While the node is unhealthy every local listener is poked each {@link
@@ -56,11 +56,18 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
   /** The counter that orders registrations across the cluster (one key, never expires). */
   static final String REGISTRATION_COUNTER = "sotto:bus:registrations";
 
-  /** INCR the counter and announce the registration with the new token, atomically. */
+  /**
+   * Takes a token and announces the registration with it, atomically. The token is Redis's clock in
+   * milliseconds times 1,000 plus the counter modulo 1,000: ordered across nodes, and still larger
+   * than every earlier token after Redis restarts without its data (the counter starts over, the
+   * clock does not). It stays below 2^53, exact in Lua's numbers.
+   */
   private static final String REGISTER_SCRIPT =
       """
-      local t = redis.call('INCR', KEYS[1])
-      redis.call('PUBLISH', ARGV[1], ARGV[2] .. t)
+      local c = redis.call('INCR', KEYS[1])
+      local now = redis.call('TIME')
+      local t = (tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)) * 1000 + c % 1000
+      redis.call('PUBLISH', ARGV[1], ARGV[2] .. string.format('%.0f', t))
       return t
       """;
 
@@ -130,21 +137,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
     if (older != null && older.listener != listener) {
       older.listener.close(CloseReason.REPLACED);
     }
-    long token = 0;
-    if (node.healthy()) {
-      try {
-        Object t =
-            node.client()
-                .eval(
-                    REGISTER_SCRIPT,
-                    List.of(REGISTRATION_COUNTER),
-                    List.of(RedisNode.BUS_CHANNEL, event('R', device) + "|"));
-        token = (Long) t;
-        node.commandResult(true);
-      } catch (RuntimeException ex) {
-        node.commandResult(false);
-      }
-    }
+    long token = node.healthy() ? announce(device) : 0;
     boolean replaced;
     synchronized (e) {
       e.token = token;
@@ -156,6 +149,46 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
       listener.close(CloseReason.REPLACED);
     }
     return () -> live.remove(device, e);
+  }
+
+  /** Takes a token and announces the registration in one script; 0 if Redis did not answer. */
+  private long announce(Address device) {
+    try {
+      Object t =
+          node.client()
+              .eval(
+                  REGISTER_SCRIPT,
+                  List.of(REGISTRATION_COUNTER),
+                  List.of(RedisNode.BUS_CHANNEL, event('R', device) + "|"));
+      node.commandResult(true);
+      return (Long) t;
+    } catch (RuntimeException ex) {
+      node.commandResult(false);
+      return 0;
+    }
+  }
+
+  /**
+   * Announces the registrations made while Redis was unreachable (token 0), so that an older
+   * connection of the same device on another node, which never heard of them, is closed now.
+   */
+  private void reannounce() {
+    for (var entry : live.entrySet()) {
+      Entry e = entry.getValue();
+      boolean unannounced;
+      synchronized (e) {
+        unannounced = e.token == 0;
+      }
+      if (!unannounced || !node.healthy()) {
+        continue;
+      }
+      long token = announce(entry.getKey());
+      synchronized (e) {
+        if (e.token == 0) {
+          e.token = token;
+        }
+      }
+    }
   }
 
   @Override
@@ -323,11 +356,14 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
   }
 
   /**
-   * Back from a failure: poke every local socket (events to us may have been missed) and, if events
-   * of ours were dropped, ask every other node to poke theirs.
+   * Back from a failure: poke every local socket (events to us may have been missed), announce the
+   * registrations Redis did not see and, if events of ours were dropped, ask every other node to
+   * poke theirs.
    */
   private void recovered() {
     pokeAll();
+    // Off the calling thread (the subscriber's, often): one Redis round trip per entry.
+    Thread.ofVirtual().name("redis-bus-reannounce").start(this::reannounce);
     if (lostEvents) {
       lostEvents = false;
       publish("X|" + origin);

@@ -145,7 +145,11 @@ public final class RedisNode implements AutoCloseable {
     return subscribed;
   }
 
-  /** Delivers messages of {@code channel} (this node's channel or the bus) to {@code handler}. */
+  /**
+   * Delivers messages of {@code channel} (this node's channel or the bus) to {@code handler}, which
+   * replaces an earlier one: one bus and one relay per node. Handlers run on the subscriber thread
+   * and must not block.
+   */
   void on(String channel, Consumer<String> handler) {
     handlers.put(channel, handler);
   }

@@ -17,6 +17,7 @@ import org.sotto.server.testing.TestClient;
 import org.sotto.server.testing.TestDevice;
 import org.sotto.server.testing.TestServer;
 import org.sotto.server.testing.TestSocket;
+import redis.clients.jedis.Jedis;
 
 /**
  * Two real server nodes joined by the shared Redis. Until the nodes share a database each has its
@@ -70,6 +71,24 @@ class ClusterNodesIntegrationTest {
               existing);
       assertEquals(404, again.status(), "an address works once");
     }
+  }
+
+  @Test
+  void provisioning_ownerNodeHasNoSocketForTheAddress_is404() {
+    TestClient clientB = nodeB.client();
+    TestDevice existing = clientB.register(null);
+    String address = "stale" + System.nanoTime();
+    try (Jedis j = new Jedis(Redises.SHARED.getHost(), Redises.SHARED.getPort())) {
+      // A record pointing at node A, whose socket is gone (as after a crash before cleanup).
+      j.set(RedisProvisioningRelay.KEY_PREFIX + address, RedisNode.nodeChannel("node-a"));
+    }
+    var r =
+        clientB.call(
+            "PUT",
+            "/v1/provisioning/" + address,
+            new ProvisioningMessageRequest(new byte[] {1}),
+            existing);
+    assertEquals(404, r.status(), "node A answered that nothing waits there");
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.sotto.api.AccountId;
 import org.sotto.api.Address;
 import org.sotto.api.DeviceId;
+import org.sotto.server.messages.MessageBus.CloseReason;
 
 /** The bus while its private Redis dies and comes back. */
 class RedisMessageBusFailoverIntegrationTest {
@@ -117,6 +118,22 @@ class RedisMessageBusFailoverIntegrationTest {
     busA.mail(device);
     await("node B hears mail through the restarted Redis", () -> onB.mail.get() == settled + 1);
     assertFalse(onB.closes.contains(null));
+  }
+
+  @Test
+  void register_whileRedisDown_closesOlderConnectionElsewhereOnceRedisIsBack() throws Exception {
+    RecordingListener onB = new RecordingListener();
+    busB.register(device, onB);
+    redis.kill();
+    await("both nodes report themselves unhealthy", () -> !busA.healthy() && !busB.healthy());
+    RecordingListener onA = new RecordingListener();
+    busA.register(device, onA); // newer, but nobody else can hear of it yet
+    redis.startProcess();
+    await(
+        "node B's older connection is replaced",
+        () -> onB.closes.equals(List.of(CloseReason.REPLACED)));
+    Thread.sleep(RedisMessageBus.POLL_INTERVAL_MS);
+    assertEquals(List.of(), onA.closes, "the newer connection was closed");
   }
 
   @Test

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sotto.server.cluster.Redises.await;
 
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sotto.api.AccountId;
@@ -14,8 +16,13 @@ import org.sotto.api.DeviceId;
 import org.sotto.server.messages.MessageBus.CloseReason;
 import redis.clients.jedis.Jedis;
 
-/** Two nodes (two buses over two Redis connections) in one JVM, on the shared local Redis. */
+/**
+ * Two nodes (two buses over two Redis connections) in one JVM, on a private Redis so that events of
+ * other test runs on the shared one cannot disturb the exact counts asserted here.
+ */
 class RedisMessageBusIntegrationTest {
+  static Redises.Own redis;
+
   RedisNode nodeA;
   RedisNode nodeB;
   RecordingListener forgetA = new RecordingListener();
@@ -24,10 +31,20 @@ class RedisMessageBusIntegrationTest {
   RedisMessageBus busB;
   Address device = new Address(AccountId.random(), new DeviceId(2));
 
+  @BeforeAll
+  static void startRedis() throws Exception {
+    redis = Redises.Own.start();
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    redis.close();
+  }
+
   @BeforeEach
   void start() {
-    nodeA = RedisNode.start(Redises.shared(), "a");
-    nodeB = RedisNode.start(Redises.shared(), "b");
+    nodeA = RedisNode.start(redis.uri(), "a");
+    nodeB = RedisNode.start(redis.uri(), "b");
     busA = new RedisMessageBus(nodeA, forgetA);
     busB = new RedisMessageBus(nodeB, forgetB);
     await("both nodes are healthy", () -> busA.healthy() && busB.healthy());
@@ -79,8 +96,7 @@ class RedisMessageBusIntegrationTest {
     RecordingListener onA = new RecordingListener();
     busA.register(device, onA);
     String prefix = "R|elsewhere|" + device.account() + "|" + device.device().value() + "|";
-    try (Jedis j = new Jedis(Redises.SHARED.getHost(), Redises.SHARED.getPort())) {
-      long current = Long.parseLong(j.get(RedisMessageBus.REGISTRATION_COUNTER));
+    try (Jedis j = new Jedis("127.0.0.1", redis.port)) {
       // An announcement older than A's registration (token 1), delivered late ...
       j.publish(RedisNode.BUS_CHANNEL, prefix + 1);
       // ... then a mail event, so we know the announcement was processed before it.
@@ -88,7 +104,8 @@ class RedisMessageBusIntegrationTest {
       await("the mail after the late announcement arrives", () -> onA.mail.get() == 1);
       assertEquals(List.of(), onA.closes, "a late older announcement closed the newer connection");
       // A genuinely newer announcement does close it: the check above was not vacuous.
-      j.publish(RedisNode.BUS_CHANNEL, prefix + (current + 1_000_000));
+      // Tokens are Redis's clock in ms times 1,000: one a minute ahead is newer than A's.
+      j.publish(RedisNode.BUS_CHANNEL, prefix + (System.currentTimeMillis() + 60_000) * 1000);
     }
     await(
         "a newer announcement replaces A", () -> onA.closes.equals(List.of(CloseReason.REPLACED)));
