@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.sotto.server.ServerConfig;
 import org.sotto.server.admin.Disclosure;
 import org.sotto.server.http.Json;
+import org.sotto.server.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +39,8 @@ final class DiscloseCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin DatabaseOptions database = new DatabaseOptions();
+
   @Option(
       names = "--data",
       paramLabel = "DIR",
@@ -55,11 +59,15 @@ final class DiscloseCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Optional<Disclosure.Report> report;
     try {
-      report = Disclosure.of(data, account);
+      report = Disclosure.of(database.applyTo(ServerConfig.builder(data)).build(), account);
     } catch (IllegalArgumentException e) {
       err.println("sotto server disclose: " + e.getMessage());
       err.flush();
       return SottoMain.EXIT_USER_ERROR;
+    } catch (StoreException e) {
+      err.println("sotto server disclose: " + e.getMessage());
+      err.flush();
+      return SottoMain.EXIT_IO;
     }
     if (report.isEmpty()) {
       err.println("sotto server disclose: no such account on this server");

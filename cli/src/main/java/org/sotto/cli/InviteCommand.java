@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.sotto.server.ServerConfig;
 import org.sotto.server.admin.Invites;
+import org.sotto.server.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,9 +18,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "invite",
     mixinStandardHelpOptions = true,
-    description = "Print new single-use invite codes (stored hashed in the data folder).")
+    description = "Print new single-use invite codes (stored hashed in the data folder or --db).")
 final class InviteCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin DatabaseOptions database = new DatabaseOptions();
 
   @Option(
       names = "--data",
@@ -40,7 +44,17 @@ final class InviteCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--count must be 1.." + Invites.MAX_PER_CALL);
     }
-    List<String> codes = Invites.issue(data, count);
+    List<String> codes;
+    try {
+      codes = Invites.issue(database.applyTo(ServerConfig.builder(data)).build(), count);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    } catch (StoreException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("sotto server invite: " + e.getMessage());
+      err.flush();
+      return SottoMain.EXIT_IO;
+    }
     PrintWriter out = spec.commandLine().getOut();
     codes.forEach(out::println);
     out.flush();

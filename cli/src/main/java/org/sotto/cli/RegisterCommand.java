@@ -3,7 +3,6 @@ package org.sotto.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -65,14 +64,6 @@ final class RegisterCommand extends ClientVerb {
   }
 
   static URI parseServer(String text) throws CommandException {
-    try {
-      URI uri = new URI(text);
-      if (uri.getScheme() == null || uri.getHost() == null) {
-        throw new CommandException.UserError("--server must be a URL like https://host:port");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new CommandException.UserError("--server is not a URL: " + e.getMessage(), e);
-    }
+    return Accounts.parseServerUrl("--server", text);
   }
 }

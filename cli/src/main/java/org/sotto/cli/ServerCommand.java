@@ -8,11 +8,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code sotto server}: runs the relay on embedded SQLite in a data folder. */
+/**
+ * {@code sotto server}: runs the relay on embedded SQLite in a data folder, or on PostgreSQL with
+ * {@code --db}.
+ */
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
-    description = "Run the Sotto server (embedded SQLite in the data folder).",
+    description =
+        "Run the Sotto server (embedded SQLite in the data folder, or PostgreSQL with --db).",
     subcommands = {InviteCommand.class, DiscloseCommand.class, CommandLine.HelpCommand.class})
 public final class ServerCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -23,6 +27,8 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Data folder (default: ${DEFAULT-VALUE}).",
       defaultValue = "sotto-data")
   Path data;
+
+  @CommandLine.Mixin DatabaseOptions database = new DatabaseOptions();
 
   @Option(
       names = "--listen",
@@ -77,6 +83,21 @@ public final class ServerCommand implements Callable<Integer> {
       description = "Registrations allowed per client IP per hour (default: ${DEFAULT-VALUE}).",
       defaultValue = "10")
   int registrationsPerHour;
+
+  @Option(
+      names = "--redis",
+      paramLabel = "URL",
+      description =
+          "Cluster mode: Redis (redis://HOST:PORT) carrying delivery events, rate limits, "
+              + "registration challenges and device-link messages between the nodes "
+              + "(default: none, single node).")
+  String redis;
+
+  @Option(
+      names = "--node-id",
+      paramLabel = "ID",
+      description = "This node's id among the cluster's nodes (default: random).")
+  String nodeId;
 
   @Override
   public Integer call() throws Exception {
@@ -133,8 +154,19 @@ public final class ServerCommand implements Callable<Integer> {
             .inviteOnly(registration.equals("invite"))
             .maxAttachmentBytes(maxAttachmentBytes)
             .registrationsPerHour(registrationsPerHour);
+    database.applyTo(b);
     if (tlsCert != null || tlsKey != null) {
       b.tls(tlsCert, tlsKey);
+    }
+    if (redis != null) {
+      try {
+        b.redisUrl(java.net.URI.create(redis));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--redis must look like redis://HOST:PORT");
+      }
+    }
+    if (nodeId != null) {
+      b.nodeId(nodeId);
     }
     return b.build();
   }

@@ -83,6 +83,14 @@ public final class SottoMain implements Runnable {
       description = "The local account (its handle); optional when there is only one.")
   String account;
 
+  @Option(
+      names = "--server-url",
+      paramLabel = "URL",
+      description =
+          "Talk to this server for this invocation instead of the one stored with the local account"
+              + " (e.g. another node of the same cluster); nothing stored changes.")
+  String serverUrl;
+
   private final Map<String, String> env;
 
   /** The daemon's accounts, whose open account is shared with in-process verbs; or null. */
@@ -99,7 +107,7 @@ public final class SottoMain implements Runnable {
 
   /** The local accounts in the chosen config folder (the daemon's, for verbs run inside it). */
   Accounts accounts() {
-    return sharedOrNull != null ? sharedOrNull : Accounts.in(config, env);
+    return sharedOrNull != null ? sharedOrNull : Accounts.in(config, env).withServerUrl(serverUrl);
   }
 
   /** The environment the command line was started with. */

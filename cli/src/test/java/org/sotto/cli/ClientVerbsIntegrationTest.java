@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,6 +164,39 @@ class ClientVerbsIntegrationTest {
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains(url), r.err());
     assertFalse(r.err().contains("anyone there?"), "no message text in errors");
+  }
+
+  @Test
+  void serverUrl_otherAddressOfTheServer_isUsedForThisInvocationOnly() throws Exception {
+    Path alice = register("a", "alice");
+    Path bob = register("b", "bob");
+    int port = server.uri().getPort();
+    try (ServerSocket dead = new ServerSocket(0)) {
+      String nowhere = "http://127.0.0.1:" + dead.getLocalPort();
+      dead.close();
+
+      Run down = run(alice, "--server-url", nowhere, "send", "-m", "via nowhere", "bob");
+      assertEquals(3, down.exit(), down.err());
+      assertTrue(down.err().contains(nowhere), "the error names the overriding URL: " + down.err());
+    }
+    // The same server under another name: the override reaches it, and the stored URL still works.
+    ok(alice, "--server-url", "http://localhost:" + port, "send", "-m", "via localhost", "bob");
+    ok(alice, "send", "-m", "via the stored URL", "bob");
+
+    List<JsonNode> got = receiveJson(bob);
+    assertEquals(
+        List.of("via localhost", "via the stored URL"),
+        got.stream().map(n -> n.get("text").asText()).toList());
+  }
+
+  @Test
+  void serverUrl_notAUrl_exitsWithUserErrorNamingTheOption() {
+    Path alice = register("a", "alice");
+
+    Run r = run(alice, "--server-url", "not a url", "send", "-m", "hi", "alice");
+
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("--server-url"), r.err());
   }
 
   @Test

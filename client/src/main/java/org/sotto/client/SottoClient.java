@@ -44,6 +44,20 @@ public interface SottoClient extends AutoCloseable {
   }
 
   /**
+   * Opens {@code account} like {@link #open(Path, String, char[])}, but talks to {@code server}
+   * instead of the server URL stored with the account, for the life of this client only (the stored
+   * URL is unchanged): another node of the same cluster, or the same server behind another address.
+   *
+   * @throws IllegalArgumentException {@code server} is not an absolute http or https URL with a
+   *     host
+   * @throws SottoException wrong passphrase, damaged or locked store, or no account there
+   */
+  static SottoClient open(Path storeDir, String account, char[] passphraseOrNull, URI server)
+      throws SottoException {
+    return DefaultSottoClient.open(storeDir, account, passphraseOrNull, server);
+  }
+
+  /**
    * Links this machine as a new device of an existing account. Opens the server's provisioning
    * socket, passes the link URI ({@code sotto://link?uuid=…&pub_key=…}) to {@code onLinkUri} (to
    * show as text or QR code to an existing device, which calls {@link #addDevice(URI)}), waits up

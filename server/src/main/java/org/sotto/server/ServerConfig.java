@@ -17,6 +17,13 @@ import java.util.Objects;
  * @param inviteOnly registration needs an operator-issued invite code
  * @param maxAttachmentBytes largest attachment accepted
  * @param registrationsPerHour registrations allowed per client IP per hour (also the burst)
+ * @param dbUrl the PostgreSQL database ({@code postgresql://HOST:PORT/DB}) shared by a cluster, or
+ *     null for embedded SQLite in the data folder
+ * @param dbUser the PostgreSQL user, or null for the driver's default
+ * @param dbPasswordFile a file holding the PostgreSQL password (a trailing newline is ignored), or
+ *     null; the password itself is never part of the config, so it cannot reach a log
+ * @param redisUrl Redis for cluster mode (delivery fan-out, shared limits), or null: single node
+ * @param nodeId this node's id among the nodes sharing Redis (random by default)
  */
 public record ServerConfig(
     Path dataDir,
@@ -28,7 +35,12 @@ public record ServerConfig(
     int powBits,
     boolean inviteOnly,
     long maxAttachmentBytes,
-    int registrationsPerHour) {
+    int registrationsPerHour,
+    String dbUrl,
+    String dbUser,
+    Path dbPasswordFile,
+    java.net.URI redisUrl,
+    String nodeId) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 8080;
@@ -44,6 +56,9 @@ public record ServerConfig(
    * sign up, a script cannot mint thousands of accounts.
    */
   public static final int DEFAULT_REGISTRATIONS_PER_HOUR = 10;
+
+  /** Node ids appear in Redis channel names and logs: short, and no separators. */
+  public static final int MAX_NODE_ID_CHARS = 32;
 
   /** Validates. */
   public ServerConfig {
@@ -63,6 +78,19 @@ public record ServerConfig(
     }
     if (maxAttachmentBytes <= 0) {
       throw new IllegalArgumentException("the attachment limit must be positive");
+    }
+    if (dbUrl == null && (dbUser != null || dbPasswordFile != null)) {
+      throw new IllegalArgumentException("--db-user and --db-password-file need --db");
+    }
+    if (redisUrl != null
+        && !"redis".equals(redisUrl.getScheme())
+        && !"rediss".equals(redisUrl.getScheme())) {
+      throw new IllegalArgumentException("--redis must look like redis://HOST:PORT");
+    }
+    Objects.requireNonNull(nodeId, "nodeId");
+    if (!nodeId.matches("[A-Za-z0-9_-]{1," + MAX_NODE_ID_CHARS + "}")) {
+      throw new IllegalArgumentException(
+          "the node id must be 1.." + MAX_NODE_ID_CHARS + " letters, digits, '-' or '_'");
     }
   }
 
@@ -88,6 +116,11 @@ public record ServerConfig(
     b.inviteOnly = inviteOnly;
     b.maxAttachmentBytes = maxAttachmentBytes;
     b.registrationsPerHour = registrationsPerHour;
+    b.dbUrl = dbUrl;
+    b.dbUser = dbUser;
+    b.dbPasswordFile = dbPasswordFile;
+    b.redisUrl = redisUrl;
+    b.nodeId = nodeId;
     return b;
   }
 
@@ -99,6 +132,43 @@ public record ServerConfig(
   /** This config allowing {@code perHour} registrations per IP per hour. */
   public ServerConfig registrationsPerHour(int perHour) {
     return toBuilder().registrationsPerHour(perHour).build();
+  }
+
+  /** Every setting, with the Redis password (if the URL has one) left out. */
+  @Override
+  public String toString() {
+    return "ServerConfig[dataDir="
+        + dataDir
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", tls="
+        + tls()
+        + ", insecureBehindProxy="
+        + insecureBehindProxy
+        + ", powBits="
+        + powBits
+        + ", inviteOnly="
+        + inviteOnly
+        + ", maxAttachmentBytes="
+        + maxAttachmentBytes
+        + ", registrationsPerHour="
+        + registrationsPerHour
+        + ", db="
+        + (dbUrl == null ? "sqlite" : "postgresql")
+        + ", redis="
+        + (redisUrl == null
+            ? "none"
+            : redisUrl.getScheme() + "://" + redisUrl.getHost() + ":" + redisUrl.getPort())
+        + ", nodeId="
+        + nodeId
+        + "]";
+  }
+
+  /** Whether several nodes share Redis (cluster mode). */
+  public boolean clustered() {
+    return redisUrl != null;
   }
 
   /** Whether TLS is configured. */
@@ -118,6 +188,11 @@ public record ServerConfig(
     private boolean inviteOnly;
     private long maxAttachmentBytes = DEFAULT_MAX_ATTACHMENT_BYTES;
     private int registrationsPerHour = DEFAULT_REGISTRATIONS_PER_HOUR;
+    private String dbUrl;
+    private String dbUser;
+    private Path dbPasswordFile;
+    private java.net.URI redisUrl;
+    private String nodeId = randomNodeId();
 
     private Builder(Path dataDir) {
       this.dataDir = dataDir;
@@ -172,6 +247,36 @@ public record ServerConfig(
       return this;
     }
 
+    /** The PostgreSQL database ({@code postgresql://HOST:PORT/DB}); null: SQLite. */
+    public Builder dbUrl(String value) {
+      dbUrl = value;
+      return this;
+    }
+
+    /** The PostgreSQL user. */
+    public Builder dbUser(String value) {
+      dbUser = value;
+      return this;
+    }
+
+    /** The file holding the PostgreSQL password. */
+    public Builder dbPasswordFile(Path value) {
+      dbPasswordFile = value;
+      return this;
+    }
+
+    /** Redis for cluster mode ({@code redis://HOST:PORT}); null: single node. */
+    public Builder redisUrl(java.net.URI value) {
+      redisUrl = value;
+      return this;
+    }
+
+    /** This node's id among the nodes sharing Redis. */
+    public Builder nodeId(String value) {
+      nodeId = value;
+      return this;
+    }
+
     /** The validated config. */
     public ServerConfig build() {
       return new ServerConfig(
@@ -184,7 +289,17 @@ public record ServerConfig(
           powBits,
           inviteOnly,
           maxAttachmentBytes,
-          registrationsPerHour);
+          registrationsPerHour,
+          dbUrl,
+          dbUser,
+          dbPasswordFile,
+          redisUrl,
+          nodeId);
+    }
+
+    /** Eight random hex digits: unique enough among a handful of nodes, short in channel names. */
+    private static String randomNodeId() {
+      return String.format("%08x", new java.security.SecureRandom().nextInt() & 0xffffffffL);
     }
   }
 }

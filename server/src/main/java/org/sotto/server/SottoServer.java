@@ -27,12 +27,14 @@ import org.sotto.server.auth.Authenticator;
 import org.sotto.server.auth.ProofOfWork;
 import org.sotto.server.certs.CertificateRoutes;
 import org.sotto.server.certs.ServerKeys;
+import org.sotto.server.cluster.Cluster;
 import org.sotto.server.http.JsonErrorHandler;
 import org.sotto.server.http.OpenApi;
 import org.sotto.server.http.Route;
 import org.sotto.server.http.Router;
 import org.sotto.server.http.SystemRoutes;
 import org.sotto.server.keys.KeyRoutes;
+import org.sotto.server.limits.SharedBuckets;
 import org.sotto.server.messages.DeliveryEndpoints;
 import org.sotto.server.messages.LocalMessageBus;
 import org.sotto.server.messages.MessageBus;
@@ -47,13 +49,7 @@ import org.sotto.server.store.DeviceStore;
 import org.sotto.server.store.InviteStore;
 import org.sotto.server.store.KeyStore;
 import org.sotto.server.store.MessageStore;
-import org.sotto.server.store.sqlite.SqliteAccountStore;
-import org.sotto.server.store.sqlite.SqliteAttachmentStore;
-import org.sotto.server.store.sqlite.SqliteDatabase;
-import org.sotto.server.store.sqlite.SqliteDeviceStore;
-import org.sotto.server.store.sqlite.SqliteInviteStore;
-import org.sotto.server.store.sqlite.SqliteKeyStore;
-import org.sotto.server.store.sqlite.SqliteMessageStore;
+import org.sotto.server.store.Stores;
 
 /**
  * One running server: stores, routes and the Jetty server, wired by hand (no DI container). Start
@@ -76,21 +72,23 @@ public final class SottoServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SottoServer.class);
 
   private final ServerConfig config;
-  private final SqliteDatabase db;
+  private final Stores db;
   private final Server jetty;
   private final Router router;
   private final ServerMetrics metrics;
   private final AttachmentJanitor janitor;
   private final QueueJanitor queueJanitor;
+  private final Cluster cluster;
 
   private SottoServer(
       ServerConfig config,
-      SqliteDatabase db,
+      Stores db,
       Server jetty,
       Router router,
       ServerMetrics metrics,
       AttachmentJanitor janitor,
-      QueueJanitor queueJanitor) {
+      QueueJanitor queueJanitor,
+      Cluster cluster) {
     this.config = config;
     this.db = db;
     this.jetty = jetty;
@@ -98,6 +96,7 @@ public final class SottoServer implements AutoCloseable {
     this.metrics = metrics;
     this.janitor = janitor;
     this.queueJanitor = queueJanitor;
+    this.cluster = cluster;
   }
 
   /** Opens the data folder and starts serving; refuses insecure non-loopback binds. */
@@ -114,26 +113,39 @@ public final class SottoServer implements AutoCloseable {
     // NativePRNG
     // reads the OS source under a lock on every call (one call per envelope guid).
     SecureRandom random = SecureRandom.getInstance("DRBG");
-    SqliteDatabase db = SqliteDatabase.open(config.dataDir());
+    Stores db = Stores.open(config);
+    Cluster cluster = null;
     try {
-      AccountStore accounts = new SqliteAccountStore(db);
-      DeviceStore devices = new SqliteDeviceStore(db);
-      KeyStore keys = new SqliteKeyStore(db);
-      InviteStore invites = new SqliteInviteStore(db);
-      MessageStore messages = new SqliteMessageStore(db);
-      ServerMetrics metrics = new ServerMetrics(messages::depth, messages::droppedTotal);
-      MessageBus bus = new LocalMessageBus();
-      ProvisioningHub provisioningHub = new ProvisioningHub(random);
+      AccountStore accounts = db.accounts();
+      DeviceStore devices = db.devices();
+      KeyStore keys = db.keys();
+      InviteStore invites = db.invites();
+      MessageStore messages = db.messages();
+      ServerMetrics metrics = new ServerMetrics(db.queueDepth(), db.droppedTotal());
       Authenticator authenticator = new Authenticator(devices, accounts, clock);
-      ProofOfWork pow = new ProofOfWork(config.powBits(), random, clock);
-      ServerKeys serverKeys = ServerKeys.loadOrCreate(config.dataDir(), random);
+      if (config.clustered()) {
+        cluster =
+            Cluster.start(
+                config.redisUrl(),
+                config.nodeId(),
+                authenticator,
+                metrics,
+                Executors.newVirtualThreadPerTaskExecutor());
+      }
+      MessageBus bus = cluster != null ? cluster.bus() : new LocalMessageBus();
+      ProvisioningHub provisioningHub =
+          cluster != null
+              ? new ProvisioningHub(random, cluster.provisioningRelay())
+              : new ProvisioningHub(random);
+      ProofOfWork pow =
+          cluster != null
+              ? new ProofOfWork(config.powBits(), random, clock, cluster.challenges())
+              : new ProofOfWork(config.powBits(), random, clock);
+      SharedBuckets buckets = cluster != null ? cluster.buckets() : null;
+      ServerKeys serverKeys = db.serverKeys().load(random);
       AttachmentManager attachments =
           new AttachmentManager(
-              new SqliteAttachmentStore(db),
-              config.dataDir(),
-              config.maxAttachmentBytes(),
-              random,
-              clock);
+              db.attachments(), config.dataDir(), config.maxAttachmentBytes(), random, clock);
 
       List<Route> routes = new ArrayList<>();
       routes.addAll(new SystemRoutes(metrics).routes());
@@ -147,7 +159,8 @@ public final class SottoServer implements AutoCloseable {
                   authenticator,
                   random,
                   clock,
-                  bus::accountDeleted)
+                  bus::accountDeleted,
+                  buckets)
               .routes());
       routes.addAll(
           new DeviceRoutes(
@@ -159,9 +172,10 @@ public final class SottoServer implements AutoCloseable {
                   device -> {
                     authenticator.forget(device);
                     bus.removed(device);
-                  })
+                  },
+                  buckets)
               .routes());
-      routes.addAll(new KeyRoutes(accounts, devices, keys, clock).routes());
+      routes.addAll(new KeyRoutes(accounts, devices, keys, clock, buckets).routes());
       routes.addAll(new ProfileRoutes(accounts).routes());
       routes.addAll(new AttachmentRoutes(attachments).routes());
       routes.addAll(new CertificateRoutes(serverKeys, config, accounts, random, clock).routes());
@@ -218,10 +232,14 @@ public final class SottoServer implements AutoCloseable {
               router,
               metrics,
               AttachmentJanitor.start(attachments),
-              queueJanitor);
+              queueJanitor,
+              cluster);
       log.info("listening on {}", server.uri());
       return server;
     } catch (Exception | Error e) {
+      if (cluster != null) {
+        cluster.close();
+      }
       db.close();
       throw e;
     }
@@ -274,6 +292,9 @@ public final class SottoServer implements AutoCloseable {
       jetty.stop();
     } catch (Exception e) {
       log.warn("stopping the HTTP server failed: {}", e.getClass().getSimpleName());
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     db.close();
   }

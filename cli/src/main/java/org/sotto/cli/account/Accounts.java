@@ -1,6 +1,8 @@
 package org.sotto.cli.account;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +32,9 @@ public final class Accounts {
   private final Path configDir;
   private final char[] passphraseOrNull;
 
+  /** The server URL given for this invocation ({@code --server-url}), or null: the stored one. */
+  private final String serverUrlOrNull;
+
   /** The account held open by the daemon, which {@link #open} hands out instead; or null. */
   private final SottoClient sharedOrNull;
 
@@ -37,15 +42,45 @@ public final class Accounts {
   private final String sharedName;
 
   private Accounts(Path configDir, char[] passphraseOrNull) {
-    this(configDir, passphraseOrNull, null, null);
+    this(configDir, passphraseOrNull, null, null, null);
   }
 
   private Accounts(
-      Path configDir, char[] passphraseOrNull, SottoClient sharedOrNull, String sharedName) {
+      Path configDir,
+      char[] passphraseOrNull,
+      String serverUrlOrNull,
+      SottoClient sharedOrNull,
+      String sharedName) {
     this.configDir = configDir;
     this.passphraseOrNull = passphraseOrNull;
+    this.serverUrlOrNull = serverUrlOrNull;
     this.sharedOrNull = sharedOrNull;
     this.sharedName = sharedName;
+  }
+
+  /**
+   * These accounts, except that {@link #open} talks to {@code serverUrlOrNull} instead of the
+   * server URL stored with the account (for this invocation only; nothing stored changes). Null
+   * keeps the stored URL. The URL is checked when an account is opened.
+   */
+  public Accounts withServerUrl(String serverUrlOrNull) {
+    return new Accounts(configDir, passphraseOrNull, serverUrlOrNull, sharedOrNull, sharedName);
+  }
+
+  /**
+   * {@code text} as a server URL, or a user error naming {@code option}: an absolute URL with a
+   * scheme and a host.
+   */
+  public static URI parseServerUrl(String option, String text) throws CommandException {
+    try {
+      URI uri = new URI(text);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        throw new CommandException.UserError(option + " must be a URL like https://host:port");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new CommandException.UserError(option + " is not a URL: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -54,7 +89,8 @@ public final class Accounts {
    * every other account: the store of an open account is locked.
    */
   public Accounts sharing(SottoClient client, String name) {
-    return new Accounts(configDir, passphraseOrNull, SharedClient.of(client), name);
+    return new Accounts(
+        configDir, passphraseOrNull, serverUrlOrNull, SharedClient.of(client), name);
   }
 
   /**
@@ -114,7 +150,15 @@ public final class Accounts {
       throw new CommandException.UserError("unknown local account: " + account);
     }
     try {
-      return SottoClient.open(dir, account, passphraseOrNull());
+      if (serverUrlOrNull == null) {
+        return SottoClient.open(dir, account, passphraseOrNull());
+      }
+      URI server = parseServerUrl("--server-url", serverUrlOrNull);
+      try {
+        return SottoClient.open(dir, account, passphraseOrNull(), server);
+      } catch (IllegalArgumentException e) {
+        throw new CommandException.UserError("--server-url: " + e.getMessage(), e);
+      }
     } catch (SottoException e) {
       throw Failures.map(e);
     }

@@ -159,14 +159,36 @@ public final class DefaultSottoClient implements SottoClient {
   /** See {@link SottoClient#open}. */
   public static SottoClient open(Path storeDir, String account, char[] passphraseOrNull)
       throws SottoException {
-    return open(storeDir, account, passphraseOrNull, Clock.systemUTC(), new SecureRandom());
+    return open(storeDir, account, passphraseOrNull, null, Clock.systemUTC(), new SecureRandom());
+  }
+
+  /** See {@link SottoClient#open(Path, String, char[], URI)}. */
+  public static SottoClient open(Path storeDir, String account, char[] passphraseOrNull, URI server)
+      throws SottoException {
+    Objects.requireNonNull(server, "server");
+    return open(storeDir, account, passphraseOrNull, server, Clock.systemUTC(), new SecureRandom());
   }
 
   /** {@link #open(Path, String, char[])} with a given clock and randomness (tests). */
   static DefaultSottoClient open(
       Path storeDir, String name, char[] passphrase, Clock clock, SecureRandom rng)
       throws SottoException {
-    DefaultSottoClient c = Registration.open(storeDir, name, passphrase, clock, rng);
+    return open(storeDir, name, passphrase, null, clock, rng);
+  }
+
+  /**
+   * Opens the account, talking to {@code serverOrNull} instead of its stored server URL when that
+   * is not null (tests, and one invocation pointed at another node).
+   */
+  static DefaultSottoClient open(
+      Path storeDir,
+      String name,
+      char[] passphrase,
+      URI serverOrNull,
+      Clock clock,
+      SecureRandom rng)
+      throws SottoException {
+    DefaultSottoClient c = Registration.open(storeDir, name, passphrase, serverOrNull, clock, rng);
     c.purgeExpiredQuietly();
     return c;
   }

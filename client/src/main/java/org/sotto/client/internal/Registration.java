@@ -68,7 +68,12 @@ final class Registration {
 
   /** Opens a store that holds a registered account. */
   static DefaultSottoClient open(
-      Path storeDir, String name, char[] passphrase, Clock clock, SecureRandom rng)
+      Path storeDir,
+      String name,
+      char[] passphrase,
+      URI serverOrNull,
+      Clock clock,
+      SecureRandom rng)
       throws SottoException {
     LocalStore store = Errors.storage(() -> LocalStore.open(storeDir, name, passphrase, rng));
     boolean done = false;
@@ -79,7 +84,8 @@ final class Registration {
                   SqliteProtocolStore.load(store)
                       .orElseThrow(() -> new StorageException("the local store has no identity")));
       AccountRecord account = Errors.storage(() -> AccountRecord.load(store));
-      ServerApi api = ServerApi.create(URI.create(account.server())).as(account.credentials());
+      URI server = serverOrNull != null ? serverOrNull : URI.create(account.server());
+      ServerApi api = ServerApi.create(server).as(account.credentials());
       DefaultSottoClient client = new DefaultSottoClient(store, protocol, account, api, clock, rng);
       client.ensureProfileKey(); // Stores made before profiles get a key.
       done = true;

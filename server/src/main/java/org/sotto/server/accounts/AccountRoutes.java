@@ -21,6 +21,7 @@ import org.sotto.server.http.Route;
 import org.sotto.server.http.Route.Access;
 import org.sotto.server.keys.KeySignatures;
 import org.sotto.server.limits.RateLimiter;
+import org.sotto.server.limits.SharedBuckets;
 import org.sotto.server.store.AccountRecord;
 import org.sotto.server.store.AccountStore;
 import org.sotto.server.store.InviteStore;
@@ -80,6 +81,34 @@ public final class AccountRoutes {
       SecureRandom random,
       Clock clock,
       Consumer<AccountId> deleted) {
+    this(
+        accounts,
+        invites,
+        pow,
+        inviteOnly,
+        registrationsPerHour,
+        authenticator,
+        random,
+        clock,
+        deleted,
+        null);
+  }
+
+  /**
+   * Same, with rate-limit buckets shared by the nodes of a cluster ({@code buckets}; null: in
+   * memory).
+   */
+  public AccountRoutes(
+      AccountStore accounts,
+      InviteStore invites,
+      ProofOfWork pow,
+      boolean inviteOnly,
+      int registrationsPerHour,
+      Authenticator authenticator,
+      SecureRandom random,
+      Clock clock,
+      Consumer<AccountId> deleted,
+      SharedBuckets buckets) {
     this.deleted = deleted;
     this.accounts = accounts;
     this.invites = invites;
@@ -89,8 +118,10 @@ public final class AccountRoutes {
     this.random = random;
     this.clock = clock;
     this.registrations =
-        new RateLimiter("registrations", registrationsPerHour, registrationsPerHour / 60.0, clock);
-    this.lookups = new RateLimiter("handle-lookups", LOOKUPS_BURST, LOOKUPS_PER_MINUTE, clock);
+        new RateLimiter(
+            "registrations", registrationsPerHour, registrationsPerHour / 60.0, clock, buckets);
+    this.lookups =
+        new RateLimiter("handle-lookups", LOOKUPS_BURST, LOOKUPS_PER_MINUTE, clock, buckets);
   }
 
   /** The routes. */

@@ -18,6 +18,7 @@ import org.sotto.server.http.Route;
 import org.sotto.server.http.Route.Access;
 import org.sotto.server.keys.KeySignatures;
 import org.sotto.server.limits.RateLimiter;
+import org.sotto.server.limits.SharedBuckets;
 import org.sotto.server.store.AccountRecord;
 import org.sotto.server.store.AccountStore;
 import org.sotto.server.store.DeviceRecord;
@@ -61,11 +62,23 @@ public final class DeviceRoutes {
       Clock clock,
       int linksPerHour,
       DeviceRemovedListener removed) {
+    this(accounts, devices, random, clock, linksPerHour, removed, null);
+  }
+
+  /** Same, with rate-limit buckets shared by the nodes of a cluster (null: in memory). */
+  public DeviceRoutes(
+      AccountStore accounts,
+      DeviceStore devices,
+      SecureRandom random,
+      Clock clock,
+      int linksPerHour,
+      DeviceRemovedListener removed,
+      SharedBuckets buckets) {
     this.accounts = accounts;
     this.devices = devices;
     this.random = random;
     this.clock = clock;
-    this.links = new RateLimiter("device-links", linksPerHour, linksPerHour / 60.0, clock);
+    this.links = new RateLimiter("device-links", linksPerHour, linksPerHour / 60.0, clock, buckets);
     this.removed = removed;
   }
 

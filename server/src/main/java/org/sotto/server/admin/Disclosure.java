@@ -5,9 +5,11 @@ import java.time.LocalDate;
 import java.util.Optional;
 import org.sotto.api.AccountId;
 import org.sotto.api.ApiChecks;
+import org.sotto.server.ServerConfig;
 import org.sotto.server.store.AccountRecord;
 import org.sotto.server.store.AccountStore;
 import org.sotto.server.store.DeviceStore;
+import org.sotto.server.store.Stores;
 import org.sotto.server.store.sqlite.SqliteAccountStore;
 import org.sotto.server.store.sqlite.SqliteDatabase;
 import org.sotto.server.store.sqlite.SqliteDeviceStore;
@@ -81,6 +83,19 @@ public final class Disclosure {
   public static Optional<Report> of(Path dataDir, String account) {
     try (SqliteDatabase db = DataFolder.open(dataDir, false)) {
       return new Disclosure(new SqliteAccountStore(db), new SqliteDeviceStore(db)).find(account);
+    }
+  }
+
+  /**
+   * The report for {@code account} from the database {@code config} names: PostgreSQL when {@link
+   * ServerConfig#dbUrl()} is set, else the SQLite database in the data folder, which must exist.
+   */
+  public static Optional<Report> of(ServerConfig config, String account) {
+    if (config.dbUrl() == null) {
+      return of(config.dataDir(), account);
+    }
+    try (Stores stores = Stores.open(config)) {
+      return new Disclosure(stores.accounts(), stores.devices()).find(account);
     }
   }
 }

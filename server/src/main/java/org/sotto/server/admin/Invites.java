@@ -5,8 +5,10 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.sotto.server.ServerConfig;
 import org.sotto.server.auth.Secrets;
 import org.sotto.server.store.InviteStore;
+import org.sotto.server.store.Stores;
 import org.sotto.server.store.sqlite.SqliteDatabase;
 import org.sotto.server.store.sqlite.SqliteInviteStore;
 
@@ -47,6 +49,22 @@ public final class Invites {
     }
     try (SqliteDatabase db = DataFolder.open(dataDir, true)) {
       return issue(new SqliteInviteStore(db), count, new SecureRandom(), Clock.systemUTC());
+    }
+  }
+
+  /**
+   * Issues {@code count} codes into the database {@code config} names: PostgreSQL when {@link
+   * ServerConfig#dbUrl()} is set, else SQLite in the data folder (created if needed).
+   */
+  public static List<String> issue(ServerConfig config, int count) {
+    if (config.dbUrl() == null) {
+      return issue(config.dataDir(), count);
+    }
+    if (count < 1 || count > MAX_PER_CALL) {
+      throw new IllegalArgumentException("the count must be 1.." + MAX_PER_CALL);
+    }
+    try (Stores stores = Stores.open(config)) {
+      return issue(stores.invites(), count, new SecureRandom(), Clock.systemUTC());
     }
   }
 }

@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.concurrent.ConcurrentHashMap;
 import org.sotto.api.dto.PowChallenge;
 import org.sotto.server.http.ApiException;
 
@@ -23,25 +22,25 @@ public final class ProofOfWork {
    */
   public static final long TTL_MS = 10 * 60_000L;
 
-  /**
-   * At most this many open challenges; beyond it the oldest expire early (memory bound under a
-   * flood).
-   */
-  static final int MAX_OPEN = 100_000;
-
   private final int bits;
   private final SecureRandom random;
   private final Clock clock;
-  private final ConcurrentHashMap<String, Long> open = new ConcurrentHashMap<>();
+  private final ChallengeStore open;
 
-  /** A verifier demanding {@code bits} leading zero bits (0 disables). */
+  /** A verifier demanding {@code bits} leading zero bits (0 disables), challenges in memory. */
   public ProofOfWork(int bits, SecureRandom random, Clock clock) {
+    this(bits, random, clock, new InMemoryChallenges());
+  }
+
+  /** Same, with open challenges kept in {@code open} (Redis in cluster mode). */
+  public ProofOfWork(int bits, SecureRandom random, Clock clock, ChallengeStore open) {
     if (bits < 0 || bits > 32) {
       throw new IllegalArgumentException("pow bits must be 0..32");
     }
     this.bits = bits;
     this.random = random;
     this.clock = clock;
+    this.open = open;
   }
 
   /** The difficulty. */
@@ -52,16 +51,10 @@ public final class ProofOfWork {
   /** A fresh challenge. */
   public PowChallenge challenge() {
     long now = clock.millis();
-    if (open.size() >= MAX_OPEN) {
-      open.values().removeIf(expires -> expires < now);
-      if (open.size() >= MAX_OPEN) {
-        open.clear();
-      }
-    }
     byte[] challenge = new byte[16];
     random.nextBytes(challenge);
     long expires = now + TTL_MS;
-    open.put(Base64.getEncoder().encodeToString(challenge), expires);
+    open.put(Base64.getEncoder().encodeToString(challenge), expires, now);
     return new PowChallenge(challenge, bits, expires);
   }
 
@@ -74,8 +67,7 @@ public final class ProofOfWork {
       throw ApiException.forbidden(
           "proof_of_work_required", "solve a registration challenge first");
     }
-    Long expires = open.remove(Base64.getEncoder().encodeToString(proof.challenge()));
-    if (expires == null || expires < clock.millis()) {
+    if (!open.take(Base64.getEncoder().encodeToString(proof.challenge()), clock.millis())) {
       throw ApiException.forbidden("proof_of_work_invalid", "unknown or expired challenge");
     }
     if (!solves(proof.challenge(), proof.nonce(), bits)) {

@@ -97,6 +97,60 @@ public final class ServerKeys {
     return new ServerKeys(rootPublic, cert, server.privateKey());
   }
 
+  /**
+   * The keys as stored by a {@link SharedStore}: the trust root's and the server key's private keys
+   * (32 raw bytes each) and the serialized certificate. {@link #toString()} prints no key material.
+   */
+  public record Material(byte[] trustRoot, byte[] serverKey, byte[] certificate) {
+    @Override
+    public String toString() {
+      return "ServerKeys.Material[redacted]";
+    }
+  }
+
+  /**
+   * Where the nodes of a cluster keep one shared set of keys (a database table), so that every node
+   * signs sender certificates with the same key under the same trust root.
+   */
+  @FunctionalInterface
+  public interface SharedStore {
+    /**
+     * Stores {@code candidate} if no keys are stored yet, atomically; returns what is stored
+     * afterwards (the candidate, or the keys another node stored first).
+     */
+    Material putIfAbsent(Material candidate);
+  }
+
+  /**
+   * Loads the keys from {@code store}, creating them if it holds none; when several nodes start at
+   * once, all end up with the keys of the one that stored first.
+   *
+   * @throws IllegalStateException the stored keys are invalid or do not belong together (the
+   *     message holds no key material)
+   */
+  public static ServerKeys loadOrCreate(SharedStore store, SecureRandom random) {
+    ECPrivateKey newRoot = ECKeyPair.generate(random).privateKey();
+    ECKeyPair newServer = ECKeyPair.generate(random);
+    ServerCertificate newCert =
+        ServerCertificate.create(SERVER_KEY_ID, newServer.publicKey(), newRoot, random);
+    Material stored =
+        store.putIfAbsent(
+            new Material(
+                newRoot.serialize(), newServer.privateKey().serialize(), newCert.serialize()));
+    try {
+      ECPrivateKey root = ECPrivateKey.fromBytes(stored.trustRoot());
+      ECPrivateKey key = ECPrivateKey.fromBytes(stored.serverKey());
+      ServerCertificate cert = ServerCertificate.fromBytes(stored.certificate());
+      cert.validate(root.publicKey());
+      if (!cert.key().equals(key.publicKey())) {
+        throw new IllegalStateException("the stored server key does not match its certificate");
+      }
+      return new ServerKeys(root.publicKey(), cert, key);
+    } catch (InvalidKeyException | InvalidCertificateException e) {
+      throw new IllegalStateException("the stored server keys are not valid");
+    }
+  }
+
   private static ECPrivateKey privateKey(Path file) throws IOException {
     try {
       return ECPrivateKey.fromBytes(Files.readAllBytes(file));

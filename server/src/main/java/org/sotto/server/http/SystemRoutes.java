@@ -7,14 +7,26 @@ import org.sotto.server.metrics.ServerMetrics;
 
 /** Health and metrics endpoints for operators. Thread-safe. */
 public final class SystemRoutes {
-  /** Body of a healthy /healthz. */
-  public record Health(String status) {}
+  /**
+   * Body of /healthz: {@code status} "ok", or "degraded" while Redis is unreachable in cluster mode
+   * (the node still serves; its sockets poll the store); {@code fanout} "local" (single node),
+   * "redis" or "polling".
+   */
+  public record Health(String status, String fanout) {}
 
   private final ServerMetrics metrics;
 
   /** Routes over the metrics. */
   public SystemRoutes(ServerMetrics metrics) {
     this.metrics = metrics;
+  }
+
+  private Health health() {
+    Boolean redis = metrics.redisUp();
+    if (redis == null) {
+      return new Health("ok", "local");
+    }
+    return redis ? new Health("ok", "redis") : new Health("degraded", "polling");
   }
 
   /** The routes. */
@@ -25,8 +37,8 @@ public final class SystemRoutes {
             "/healthz",
             Access.PUBLIC,
             Health.class,
-            "Liveness: 200 when the server accepts requests",
-            call -> new Health("ok")),
+            "Liveness: 200 when the server accepts requests; reports degraded fan-out",
+            call -> health()),
         Route.of(
             "GET",
             "/metrics",

@@ -17,6 +17,7 @@ import org.sotto.server.http.Call;
 import org.sotto.server.http.Route;
 import org.sotto.server.http.Route.Access;
 import org.sotto.server.limits.RateLimiter;
+import org.sotto.server.limits.SharedBuckets;
 import org.sotto.server.store.AccountRecord;
 import org.sotto.server.store.AccountStore;
 import org.sotto.server.store.DeviceRecord;
@@ -41,10 +42,20 @@ public final class KeyRoutes {
   /** Routes over the stores. */
   public KeyRoutes(
       AccountStore accounts, DeviceStore devices, KeyStore keys, java.time.Clock clock) {
+    this(accounts, devices, keys, clock, null);
+  }
+
+  /** Same, with rate-limit buckets shared by the nodes of a cluster (null: in memory). */
+  public KeyRoutes(
+      AccountStore accounts,
+      DeviceStore devices,
+      KeyStore keys,
+      java.time.Clock clock,
+      SharedBuckets buckets) {
     this.accounts = accounts;
     this.devices = devices;
     this.keys = keys;
-    this.fetches = new RateLimiter("prekey-fetches", FETCH_BURST, FETCH_PER_MINUTE, clock);
+    this.fetches = new RateLimiter("prekey-fetches", FETCH_BURST, FETCH_PER_MINUTE, clock, buckets);
   }
 
   /** The routes. */

@@ -5,9 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.sotto.server.http.ApiException;
 
 /**
- * A token bucket per key (an IP address, an account), in memory: {@code capacity} requests at once,
- * refilled at {@code perMinute}. Buckets of idle keys are forgotten once full again, so memory
- * follows active keys only. Thread-safe.
+ * A token bucket per key (an IP address, an account): {@code capacity} requests at once, refilled
+ * at {@code perMinute}. In memory by default; with {@link SharedBuckets} (cluster mode) the bucket
+ * lives in Redis and is shared by every node, and while Redis is unreachable the in-memory bucket
+ * takes over (per-node limits, never a failed request). Buckets of idle keys are forgotten once
+ * full again, so memory follows active keys only. Thread-safe.
  */
 public final class RateLimiter {
   /**
@@ -20,6 +22,7 @@ public final class RateLimiter {
   private final double capacity;
   private final double perMs;
   private final Clock clock;
+  private final SharedBuckets shared;
   private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
   private static final class Bucket {
@@ -32,9 +35,19 @@ public final class RateLimiter {
     }
   }
 
-  /** A limiter named {@code name} (for its own bookkeeping only). */
+  /** An in-memory limiter named {@code name} (for its own bookkeeping only). */
   public RateLimiter(String name, int capacity, double perMinute, Clock clock) {
+    this(name, capacity, perMinute, clock, null);
+  }
+
+  /**
+   * A limiter named {@code name} whose buckets live in {@code shared} when it is reachable (null:
+   * in memory only). The name is part of the shared key, so it must be the same on every node.
+   */
+  public RateLimiter(
+      String name, int capacity, double perMinute, Clock clock, SharedBuckets shared) {
     this.name = name;
+    this.shared = shared;
     this.capacity = capacity;
     this.perMs = perMinute / 60_000.0;
     this.clock = clock;
@@ -42,6 +55,24 @@ public final class RateLimiter {
 
   /** Takes one token for {@code key}, or throws 429 with Retry-After. */
   public void acquire(String key) {
+    if (shared != null && shared.available()) {
+      long waitMs;
+      try {
+        waitMs = shared.acquire(name, key, (int) capacity, perMs * 60_000.0);
+      } catch (RuntimeException e) {
+        waitMs = -1; // unreachable: fail open to the per-node bucket
+      }
+      if (waitMs == 0) {
+        return;
+      }
+      if (waitMs > 0) {
+        throw ApiException.rateLimited((long) Math.ceil(waitMs / 1000.0));
+      }
+    }
+    acquireLocal(key);
+  }
+
+  private void acquireLocal(String key) {
     long now = clock.millis();
     if (buckets.size() > PURGE_THRESHOLD) {
       buckets.values().removeIf(b -> refilled(b, now) >= capacity);

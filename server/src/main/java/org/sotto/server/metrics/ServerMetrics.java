@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,6 +26,7 @@ public final class ServerMetrics {
   private final ConcurrentHashMap<Integer, Counter> statuses = new ConcurrentHashMap<>();
   private final DistributionSummary envelopeBytes;
   private final LongSupplier droppedTotal;
+  private volatile BooleanSupplier redisUp;
 
   /** Registers every meter; {@code queueDepth} and {@code droppedTotal} are read when scraped. */
   public ServerMetrics(LongSupplier queueDepth, LongSupplier droppedTotal) {
@@ -100,6 +102,23 @@ public final class ServerMetrics {
                     .tag("status", Integer.toString(s))
                     .register(registry))
         .increment();
+  }
+
+  /**
+   * Cluster mode: exposes {@code sotto_redis_up} (1 while delivery events reach the other nodes, 0
+   * while this node's sockets poll the store instead).
+   */
+  public void redis(BooleanSupplier up) {
+    redisUp = up;
+    Gauge.builder("sotto.redis.up", this, m -> m.redisUp.getAsBoolean() ? 1 : 0)
+        .description("1 while Redis carries delivery events to and from this node")
+        .register(registry);
+  }
+
+  /** Whether delivery fan-out works: null on a single node, else whether Redis is reachable. */
+  public Boolean redisUp() {
+    BooleanSupplier up = redisUp;
+    return up == null ? null : up.getAsBoolean();
   }
 
   /** The Prometheus text exposition. */

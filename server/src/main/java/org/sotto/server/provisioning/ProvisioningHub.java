@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The provisioning sockets waiting for their message, by random address. In memory only: a
- * provisioning message is relayed to a live socket or refused, never stored. Thread-safe.
+ * provisioning message is relayed to a live socket or refused, never stored. In cluster mode a
+ * {@link ProvisioningRelay} carries a message to the node where the socket waits. Thread-safe.
  */
 public final class ProvisioningHub {
   /**
@@ -24,10 +25,43 @@ public final class ProvisioningHub {
 
   private final ConcurrentHashMap<String, ProvisioningSocket> waiting = new ConcurrentHashMap<>();
   private final SecureRandom random;
+  private final ProvisioningRelay relay;
 
-  /** A hub drawing addresses from {@code random}. */
+  /** A single-node hub drawing addresses from {@code random}. */
   public ProvisioningHub(SecureRandom random) {
+    this(random, ProvisioningRelay.NONE);
+  }
+
+  /** A hub whose sockets are also reachable from other nodes through {@code relay}. */
+  public ProvisioningHub(SecureRandom random, ProvisioningRelay relay) {
     this.random = random;
+    this.relay = relay;
+    relay.attach(this::deliverLocal);
+  }
+
+  /**
+   * Delivers {@code body} to the socket waiting on {@code address}, on this node or (through the
+   * relay) on another; false if no socket waits there or it could not take the message.
+   */
+  boolean deliver(String address, byte[] body) {
+    if (address.length() > MAX_ADDRESS_CHARS) {
+      return false;
+    }
+    ProvisioningSocket socket = waiting.remove(address);
+    if (socket != null) {
+      relay.gone(address);
+      return socket.deliver(body);
+    }
+    return relay.relay(address, body);
+  }
+
+  /** Delivers {@code body} to a socket of this node only (messages relayed from other nodes). */
+  public boolean deliverLocal(String address, byte[] body) {
+    if (address.length() > MAX_ADDRESS_CHARS) {
+      return false;
+    }
+    ProvisioningSocket socket = waiting.remove(address);
+    return socket != null && socket.deliver(body);
   }
 
   /**
@@ -42,24 +76,17 @@ public final class ProvisioningHub {
       random.nextBytes(bytes);
       String address = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
       if (waiting.putIfAbsent(address, socket) == null) {
+        relay.waiting(address);
         return Optional.of(address);
       }
     }
   }
 
-  /**
-   * Removes and returns the socket waiting on {@code address}, if any (each address works once).
-   */
-  Optional<ProvisioningSocket> take(String address) {
-    if (address.length() > MAX_ADDRESS_CHARS) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(waiting.remove(address));
-  }
-
   /** Forgets {@code address} if {@code socket} still holds it. */
   void remove(String address, ProvisioningSocket socket) {
-    waiting.remove(address, socket);
+    if (waiting.remove(address, socket)) {
+      relay.gone(address);
+    }
   }
 
   /** Sockets waiting now. */

@@ -62,10 +62,7 @@ public final class ProvisioningRoutes {
 
   private Object relay(Call call) {
     ProvisioningMessageRequest req = call.body(ProvisioningMessageRequest.class);
-    ProvisioningSocket socket =
-        hub.take(call.param("address"))
-            .orElseThrow(() -> ApiException.notFound("not_found", "no device waits there"));
-    if (!socket.deliver(req.body())) {
+    if (!hub.deliver(call.param("address"), req.body())) {
       throw ApiException.notFound("not_found", "no device waits there");
     }
     return null;

@@ -1,10 +1,10 @@
 package org.sotto.server.store;
 
 /**
- * A storage failure that is not the caller's fault (disk full, database corrupt, I/O error). Mapped
- * to HTTP 503; the message never carries user data.
+ * A storage failure that is not the caller's fault (disk full, database corrupt, I/O error,
+ * database server unreachable). Mapped to HTTP 503; the message never carries user data.
  */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** Wraps a cause from the storage layer. */

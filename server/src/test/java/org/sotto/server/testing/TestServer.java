@@ -44,6 +44,14 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(dir, SottoServer.start(testDefaults(dir), limits), true);
   }
 
+  /**
+   * Defaults on the PostgreSQL database {@code database} (cluster mode) instead of SQLite; the data
+   * folder still holds attachments.
+   */
+  public static TestServer startOnPostgres(PostgresTestDatabase database) throws Exception {
+    return start(c -> c.toBuilder().dbUrl(database.url()).dbUser(database.user()).build());
+  }
+
   /** A server on an existing data folder, which is kept on close (restart tests). */
   public static TestServer startOn(Path dataDir) throws Exception {
     ServerConfig config = testDefaults(dataDir);
