@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sotto.cli.testing.ServerProcess;
 import org.sotto.client.SottoClient;
+import org.sotto.server.testing.PostgresTestDatabase;
 import org.sotto.server.testing.TestServer;
 
 /**
@@ -31,6 +32,13 @@ final class Cluster implements AutoCloseable {
   private Cluster(Path dir, List<String> args) {
     this.dir = dir;
     this.args = List.copyOf(args);
+  }
+
+  /**
+   * The node arguments for {@code db} (the shared test PostgreSQL) and the Redis at {@code redis}.
+   */
+  static List<String> args(PostgresTestDatabase db, String redis) {
+    return List.of("--db", db.url(), "--db-user", db.user(), "--redis", redis);
   }
 
   /** Starts nodes A and B with {@code args} (--db …, --redis …). */

@@ -8,7 +8,6 @@ import com.google.protobuf.ByteString;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,8 +18,8 @@ import org.sotto.api.proto.Envelope;
 import org.sotto.cli.testing.CliProcess;
 import org.sotto.cli.testing.RedisProcess;
 import org.sotto.cli.testing.ServerProcess;
-import org.sotto.cli.testing.TestDatabase;
 import org.sotto.client.SottoClient;
+import org.sotto.server.testing.PostgresTestDatabase;
 import org.sotto.server.testing.TestClient;
 import org.sotto.server.testing.TestDevice;
 import org.sotto.server.testing.TestSocket;
@@ -54,16 +53,14 @@ class CrossNodeDeliveryIntegrationTest {
   /** {@code Envelope.Type.CIPHERTEXT}, for raw sends (the server never reads the contents). */
   static final int CIPHERTEXT = 1;
 
-  private static TestDatabase db;
+  private static PostgresTestDatabase db;
   private static Cluster cluster;
 
   @BeforeAll
   static void startCluster() throws Exception {
     String redis = RedisProcess.requireLocal();
-    db = TestDatabase.createLocal("cross_node");
-    List<String> args = new ArrayList<>(db.serverArgs());
-    args.addAll(List.of("--redis", redis));
-    cluster = Cluster.start("cross-node", args);
+    db = PostgresTestDatabase.create();
+    cluster = Cluster.start("cross-node", Cluster.args(db, redis));
   }
 
   @AfterAll

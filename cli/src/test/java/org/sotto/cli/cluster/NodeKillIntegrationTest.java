@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sotto.cli.testing.RedisProcess;
 import org.sotto.cli.testing.TcpProxy;
-import org.sotto.cli.testing.TestDatabase;
 import org.sotto.client.SottoClient;
+import org.sotto.server.testing.PostgresTestDatabase;
 
 /**
  * Bob's device reaches the cluster through a fail-over front (node A first, then B), as through a
@@ -33,7 +32,7 @@ class NodeKillIntegrationTest {
   /** A live message reaches Bob within this time once he is connected. */
   static final Duration LIVE = Duration.ofSeconds(10);
 
-  private TestDatabase db;
+  private PostgresTestDatabase db;
   private Cluster cluster;
   private TcpProxy front;
 
@@ -57,10 +56,8 @@ class NodeKillIntegrationTest {
   void nodeKilled_deviceReconnectsToOtherNode_andReceivesQueuedAndLiveMessagesOnce()
       throws Exception {
     String redis = RedisProcess.requireLocal();
-    db = TestDatabase.createLocal("node_kill");
-    List<String> args = new ArrayList<>(db.serverArgs());
-    args.addAll(List.of("--redis", redis));
-    cluster = Cluster.start("node-kill", args);
+    db = PostgresTestDatabase.create();
+    cluster = Cluster.start("node-kill", Cluster.args(db, redis));
     front = TcpProxy.start(List.of(cluster.a().uri(), cluster.b().uri()));
     SottoClient alice = cluster.register("alice", cluster.b().uri());
     SottoClient bob = cluster.register("bob", front.uri());

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sotto.cli.testing.RedisProcess;
 import org.sotto.cli.testing.ServerProcess;
-import org.sotto.cli.testing.TestDatabase;
 import org.sotto.client.SottoClient;
+import org.sotto.server.testing.PostgresTestDatabase;
 import org.sotto.server.testing.TestClient;
 
 /**
@@ -51,7 +51,7 @@ class RedisDownIntegrationTest {
   static final long HEALTH_POLL_MILLIS = 100;
 
   private RedisProcess redis;
-  private TestDatabase db;
+  private PostgresTestDatabase db;
   private Cluster cluster;
 
   @AfterEach
@@ -77,10 +77,8 @@ class RedisDownIntegrationTest {
   void redisStopped_deliveryFallsBackToPollingWithinBound_andPushResumesWhenRedisReturns()
       throws Exception {
     redis = RedisProcess.launch();
-    db = TestDatabase.createLocal("redis_down");
-    List<String> args = new ArrayList<>(db.serverArgs());
-    args.addAll(List.of("--redis", redis.url()));
-    cluster = Cluster.start("redis-down", args);
+    db = PostgresTestDatabase.create();
+    cluster = Cluster.start("redis-down", Cluster.args(db, redis.url()));
     SottoClient alice = cluster.register("alice", cluster.a().uri());
     SottoClient bob = cluster.register("bob", cluster.b().uri());
     Inbox inbox = new Inbox();

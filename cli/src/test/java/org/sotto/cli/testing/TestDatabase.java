@@ -15,12 +15,6 @@ import java.util.List;
  * thread-safe.
  */
 public final class TestDatabase implements AutoCloseable {
-  /** The machine's shared PostgreSQL (CI and developers run one there). */
-  public static final String LOCAL_HOST = "127.0.0.1";
-
-  /** The shared PostgreSQL's port. */
-  public static final int LOCAL_PORT = 5432;
-
   /** The superuser the tests connect as (trust authentication: no password). */
   public static final String USER = "postgres";
 
@@ -43,11 +37,6 @@ public final class TestDatabase implements AutoCloseable {
     this.host = host;
     this.port = port;
     this.name = name;
-  }
-
-  /** A new database on the shared local PostgreSQL; fails the test if none answers there. */
-  public static TestDatabase createLocal(String purpose) {
-    return create(LOCAL_HOST, LOCAL_PORT, purpose);
   }
 
   /** A new database on the PostgreSQL at {@code host:port}. */

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class TestServicesIntegrationTest {
   @Test
-  void postgresProcess_restart_keepsDataAndPort_andStopRefusesConnections() throws Exception {
+  void postgresProcess_restart_keepsDataAndPort_andStopRefusesConnections_andDatabasesAreFresh()
+      throws Exception {
     try (PostgresProcess pg = PostgresProcess.launch()) {
       TestDatabase db = TestDatabase.create("127.0.0.1", pg.port(), "services");
       db.query("CREATE TABLE t (x int); INSERT INTO t VALUES (42)");
@@ -36,24 +37,17 @@ class TestServicesIntegrationTest {
       assertThrows(AssertionError.class, () -> db.query("SELECT 1"), "stopped: refused");
       pg.start();
       assertEquals("1", db.query("SELECT 1").strip());
-      db.close();
-    }
-  }
-
-  @Test
-  void testDatabase_createLocal_isFreshAndDroppedOnClose() {
-    String name;
-    try (TestDatabase db = TestDatabase.createLocal("services")) {
-      name = db.name();
-      assertTrue(db.url().endsWith("/" + name), db.url());
-      assertEquals(
-          "0", db.query("SELECT count(*) FROM pg_tables WHERE schemaname='public'").strip());
-    }
-    try (TestDatabase other = TestDatabase.createLocal("services")) {
-      assertFalse(other.name().equals(name), "a new random name");
+      TestDatabase other = TestDatabase.create("127.0.0.1", pg.port(), "services");
+      assertFalse(other.name().equals(db.name()), "a new random name");
       assertEquals(
           "0",
-          other.query("SELECT count(*) FROM pg_database WHERE datname='" + name + "'").strip());
+          other.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").strip(),
+          "a fresh database has none of the other's tables");
+      db.close();
+      assertEquals(
+          "0",
+          other.query("SELECT count(*) FROM pg_database WHERE datname='" + db.name() + "'").strip(),
+          "dropped on close");
     }
   }
 
