@@ -1,5 +1,8 @@
 package org.sotto.cli.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -9,6 +12,7 @@ import java.util.List;
 import org.sotto.cli.testing.ServerProcess;
 import org.sotto.client.SottoClient;
 import org.sotto.server.testing.PostgresTestDatabase;
+import org.sotto.server.testing.TestClient;
 import org.sotto.server.testing.TestServer;
 
 /**
@@ -118,6 +122,29 @@ final class Cluster implements AutoCloseable {
       b.append('\n');
     }
     return b.toString();
+  }
+
+  /** Messages the node accepted so far ({@code sotto_messages_accepted_total} on /metrics). */
+  static long accepted(ServerProcess node) {
+    TestClient.Result r = new TestClient(node.uri()).call("GET", "/metrics", null, null);
+    assertEquals(200, r.status(), "/metrics");
+    double sum = 0;
+    boolean found = false;
+    for (String line : r.text().split("\n")) {
+      if (line.startsWith("sotto_messages_accepted_total")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        found = true;
+      }
+    }
+    assertTrue(found, "/metrics has sotto_messages_accepted_total");
+    return Math.round(sum);
+  }
+
+  /** The node's {@code /healthz} fan-out: "redis", "polling" (degraded) or "local". */
+  static String fanout(ServerProcess node) {
+    TestClient.Result r = new TestClient(node.uri()).call("GET", "/healthz", null, null);
+    assertEquals(200, r.status(), "/healthz answers while degraded");
+    return r.json().get("fanout").asText();
   }
 
   @Override

@@ -89,16 +89,17 @@ class CrossNodeDeliveryIntegrationTest {
     bob.startReceiving(inbox);
     inbox.awaitQueueEmpty(1, Duration.ofSeconds(30));
     for (ServerProcess node : List.of(cluster.a(), cluster.b())) {
-      assertEquals("redis", RedisDownIntegrationTest.fanout(node), "Redis carries the events");
+      assertEquals("redis", Cluster.fanout(node), "Redis carries the events");
     }
 
     for (int i = 1; i <= CLI_MESSAGES; i++) {
       String text = "via node A " + i;
-      long acceptedByA = accepted(cluster.a());
+      long acceptedByA = Cluster.accepted(cluster.a());
       CliProcess.Result sent = CliProcess.run(aliceConfig, "send", "-m", text, "bob");
       long returned = System.nanoTime();
       assertEquals(0, sent.exit(), sent::toString);
-      assertEquals(acceptedByA + 1, accepted(cluster.a()), "sent through node A, her server");
+      assertEquals(
+          acceptedByA + 1, Cluster.accepted(cluster.a()), "sent through node A, her server");
       long arrived = inbox.await(text, Duration.ofSeconds(30));
       long lateMillis = (arrived - returned) / 1_000_000;
       assertTrue(
@@ -107,8 +108,8 @@ class CrossNodeDeliveryIntegrationTest {
     }
 
     // --server-url picks the node for one invocation: this send goes through B, not A.
-    long acceptedByA = accepted(cluster.a());
-    long acceptedByB = accepted(cluster.b());
+    long acceptedByA = Cluster.accepted(cluster.a());
+    long acceptedByB = Cluster.accepted(cluster.b());
     CliProcess.Result viaB =
         CliProcess.run(
             aliceConfig,
@@ -119,8 +120,8 @@ class CrossNodeDeliveryIntegrationTest {
             "via node B",
             "bob");
     assertEquals(0, viaB.exit(), viaB::toString);
-    assertEquals(acceptedByA, accepted(cluster.a()), "nothing went through A");
-    assertTrue(accepted(cluster.b()) > acceptedByB, "the send went through B");
+    assertEquals(acceptedByA, Cluster.accepted(cluster.a()), "nothing went through A");
+    assertTrue(Cluster.accepted(cluster.b()) > acceptedByB, "the send went through B");
     inbox.await("via node B", Duration.ofSeconds(30));
 
     assertEquals(List.of(), inbox.errors());
@@ -128,22 +129,6 @@ class CrossNodeDeliveryIntegrationTest {
       assertEquals(1, inbox.count("via node A " + i), "delivered once");
     }
     assertEquals(1, inbox.count("via node B"), "delivered once");
-  }
-
-  /** Messages the node accepted so far ({@code sotto_messages_accepted_total} on /metrics). */
-  static long accepted(ServerProcess node) {
-    TestClient.Result r = new TestClient(node.uri()).call("GET", "/metrics", null, null);
-    assertEquals(200, r.status(), "/metrics");
-    double sum = 0;
-    boolean found = false;
-    for (String line : r.text().split("\n")) {
-      if (line.startsWith("sotto_messages_accepted_total")) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        found = true;
-      }
-    }
-    assertTrue(found, "/metrics has sotto_messages_accepted_total");
-    return Math.round(sum);
   }
 
   @Test

@@ -12,7 +12,6 @@ import org.sotto.cli.testing.RedisProcess;
 import org.sotto.cli.testing.ServerProcess;
 import org.sotto.client.SottoClient;
 import org.sotto.server.testing.PostgresTestDatabase;
-import org.sotto.server.testing.TestClient;
 
 /**
  * Redis is only the doorbell: with a private Redis stopped, the nodes report degraded fan-out and
@@ -108,7 +107,8 @@ class RedisDownIntegrationTest {
               + cluster.logs());
     }
     for (ServerProcess node : List.of(cluster.a(), cluster.b())) {
-      assertEquals("polling", fanout(node), "a node reports degraded fan-out with Redis down");
+      assertEquals(
+          "polling", Cluster.fanout(node), "a node reports degraded fan-out with Redis down");
     }
 
     redis.start();
@@ -136,16 +136,9 @@ class RedisDownIntegrationTest {
     }
   }
 
-  /** The node's {@code /healthz} fan-out: "redis", "polling" (degraded) or "local". */
-  static String fanout(ServerProcess node) {
-    TestClient.Result r = new TestClient(node.uri()).call("GET", "/healthz", null, null);
-    assertEquals(200, r.status(), "/healthz answers while degraded");
-    return r.json().get("fanout").asText();
-  }
-
   private void awaitFanout(ServerProcess node, String expected, long since)
       throws InterruptedException {
-    while (!expected.equals(fanout(node))) {
+    while (!expected.equals(Cluster.fanout(node))) {
       assertTrue(
           System.nanoTime() - since < RECOVERY.toNanos(),
           node.uri() + " not back on Redis within " + RECOVERY + "\n" + cluster.logs());
