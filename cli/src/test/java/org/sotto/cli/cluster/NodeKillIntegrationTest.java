@@ -3,6 +3,7 @@ package org.sotto.cli.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -79,7 +80,7 @@ class NodeKillIntegrationTest {
     }
     inbox.awaitQueueEmpty(2, RECONNECT); // the reconnected socket pushed the queue
     inbox.awaitAll(meanwhile, LIVE);
-    List<java.net.URI> chosen = front.chosen();
+    List<URI> chosen = front.chosen();
     assertEquals(
         cluster.b().uri(), chosen.get(chosen.size() - 1), "Bob reconnected through node B");
 
