@@ -8,11 +8,12 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A randomly named database created for one test class on a PostgreSQL server (the machine's shared
- * one at {@value #LOCAL_HOST}:{@value #LOCAL_PORT}, or a {@link PostgresProcess}), dropped on
- * {@link #close()}. Talks to the server through {@code psql} as the trust-authenticated superuser
- * {@value #USER}; fails the test with a clear message when the server does not answer. Not
- * thread-safe.
+ * A randomly named database on a {@link PostgresProcess}, a private server that the test may stop
+ * (databases on the machine's shared server come from the server module's {@code
+ * PostgresTestDatabase}), dropped on {@link #close()}. Talks to the server through the {@code psql}
+ * of the same installation as the server binaries, as the trust-authenticated superuser {@value
+ * #USER}, and runs any statement in the database ({@link #query}); fails the test with a clear
+ * message when the server does not answer. Not thread-safe.
  */
 public final class TestDatabase implements AutoCloseable {
   /** The superuser the tests connect as (trust authentication: no password). */
