@@ -19,6 +19,7 @@ import org.sotto.cli.testing.CliProcess;
 import org.sotto.cli.testing.RedisProcess;
 import org.sotto.cli.testing.ServerProcess;
 import org.sotto.client.SottoClient;
+import org.sotto.server.cluster.RedisMessageBus;
 import org.sotto.server.testing.PostgresTestDatabase;
 import org.sotto.server.testing.TestClient;
 import org.sotto.server.testing.TestDevice;
@@ -32,11 +33,8 @@ import org.sotto.server.testing.TestSocket;
  * other with code 4001, as on a single node.
  */
 class CrossNodeDeliveryIntegrationTest {
-  /**
-   * The nodes' polling interval while Redis is down ({@code RedisMessageBus.POLL_INTERVAL_MS});
-   * with Redis up they do not poll at all.
-   */
-  static final Duration POLL_INTERVAL = Duration.ofMillis(1_000);
+  /** The nodes' polling interval while Redis is down; with Redis up they do not poll at all. */
+  static final Duration POLL_INTERVAL = Duration.ofMillis(RedisMessageBus.POLL_INTERVAL_MS);
 
   /**
    * A pushed message reaches the connected device within this time after the send returned: half
