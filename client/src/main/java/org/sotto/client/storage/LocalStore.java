@@ -80,6 +80,9 @@ public final class LocalStore implements AutoCloseable {
    */
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+  /** How often a committer held back by a test's gate checks whether the store was closed. */
+  private static final long GATE_POLL_MS = 10;
+
   /** How long to wait on a lock held by another process (milliseconds) before failing. */
   static final int BUSY_TIMEOUT_MS = 10_000;
 
@@ -107,7 +110,7 @@ public final class LocalStore implements AutoCloseable {
   private final Thread committer;
   // Guarded by lock.
   private int depth;
-  private boolean closed;
+  private volatile boolean closed;
   private Batch open = new Batch();
   private Statement unitStatement;
   // Tests: while set and not counted down, the committer holds its next commit back.
@@ -400,9 +403,13 @@ public final class LocalStore implements AutoCloseable {
    */
   public <T, E extends Exception> T atomically(Action<T, E> action) throws E, StorageException {
     Objects.requireNonNull(action, "action");
-    Staged<T> staged = unit(action);
-    // Nested in another unit: that unit's caller waits (waiting here would wait for ourselves).
-    return staged.durable() == null ? staged.value() : staged.awaitDurable();
+    Ran<T> ran = unit(action);
+    // Nested in another unit: that unit's caller waits (waiting here would wait for ourselves). A
+    // unit that changed nothing has nothing to wait for.
+    if (ran.changed()) {
+      awaitCommit(ran.durable());
+    }
+    return ran.value();
   }
 
   /**
@@ -415,11 +422,11 @@ public final class LocalStore implements AutoCloseable {
   public <T, E extends Exception> Staged<T> atomicallyDeferred(Action<T, E> action)
       throws E, StorageException {
     Objects.requireNonNull(action, "action");
-    Staged<T> staged = unit(action);
-    if (staged.durable() == null) {
+    Ran<T> ran = unit(action);
+    if (ran.durable() == null) {
       throw new IllegalStateException("atomicallyDeferred inside another unit");
     }
-    return staged;
+    return new Staged<>(ran.value(), ran.durable());
   }
 
   /**
@@ -452,17 +459,21 @@ public final class LocalStore implements AutoCloseable {
     return commits.get();
   }
 
+  /** What a unit returned, the future of its commit (null if nested), whether it changed rows. */
+  private record Ran<T>(T value, CompletableFuture<Void> durable, boolean changed) {}
+
   /** Runs one unit; nested in another one, it joins it and its future is null. */
-  private <T, E extends Exception> Staged<T> unit(Action<T, E> action) throws E, StorageException {
+  private <T, E extends Exception> Ran<T> unit(Action<T, E> action) throws E, StorageException {
     T result;
     CompletableFuture<Void> durable;
+    boolean changed;
     lock.lock();
     try {
       ensureOpen();
       if (depth > 0) {
         depth++;
         try {
-          return new Staged<>(action.run(), null);
+          return new Ran<>(action.run(), null, false);
         } finally {
           depth--;
         }
@@ -481,7 +492,8 @@ public final class LocalStore implements AutoCloseable {
           rollbackUnit();
         }
       }
-      if (totalChanges() != before) {
+      changed = totalChanges() != before;
+      if (changed) {
         open.units++;
         unitsWaiting.signal();
       }
@@ -490,7 +502,7 @@ public final class LocalStore implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    return new Staged<>(result, durable);
+    return new Ran<>(result, durable, changed);
   }
 
   /**
@@ -563,9 +575,11 @@ public final class LocalStore implements AutoCloseable {
       }
       if (batch == null) {
         try {
-          gate.await();
+          while (!closed && !gate.await(GATE_POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            // Only tests set a gate; close() does not wait for it.
+          }
         } catch (InterruptedException e) {
-          return; // Only tests set a gate.
+          return;
         }
         continue;
       }
