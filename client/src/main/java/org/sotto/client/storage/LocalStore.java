@@ -596,8 +596,13 @@ public final class LocalStore implements AutoCloseable {
     } catch (SQLException e) {
       try {
         connection.rollback();
-      } catch (SQLException ignored) {
-        // The connection is broken; the batch fails either way.
+      } catch (SQLException notActive) {
+        // No transaction is open any more: open one, so that units keep joining group commits.
+        try {
+          unitSql("BEGIN");
+        } catch (StorageException ignored) {
+          // The connection is broken; the batch fails either way, and so will later units.
+        }
       }
       return mapSql(e, "commit failed");
     }
@@ -616,6 +621,10 @@ public final class LocalStore implements AutoCloseable {
     try {
       durable.join();
     } catch (CompletionException e) {
+      // A new exception per waiter (the batch's is shared), of the same kind.
+      if (e.getCause() instanceof CorruptStoreException ce) {
+        throw new CorruptStoreException(ce.getMessage(), ce);
+      }
       if (e.getCause() instanceof StorageException se) {
         throw new StorageException(se.getMessage(), se);
       }
