@@ -109,6 +109,7 @@ public final class DefaultSottoClient implements SottoClient {
 
   // Guarded by this.
   private DeliveryConnection receiving;
+  private DeliveryBridge receivingBridge;
 
   DefaultSottoClient(
       LocalStore store,
@@ -129,7 +130,8 @@ public final class DefaultSottoClient implements SottoClient {
     this.profiles = new Profiles(store, api, local, rng);
     this.sealed = new SealedSender(store, protocol, api, local, clock);
     this.sender =
-        new MessageSender(api, protocol, sessions, local, clock, rng, sealed, profiles, lock);
+        new MessageSender(
+            api, store, protocol, sessions, local, clock, rng, sealed, profiles, lock);
     this.attachments = new Attachments(store, api, rng);
     this.timers = new ExpireTimers(store);
     this.processor =
@@ -373,8 +375,13 @@ public final class DefaultSottoClient implements SottoClient {
     // Every content carries our profile key; the history keeps it without.
     byte[] profileKey = Errors.storage(profiles::ownKey).orElse(null);
     Content wire = profileKey == null ? content : content.withProfileKey(profileKey);
+    // The history entry is written in the same commit as the session steps of the send; if the
+    // server does not take the message it is deleted again.
+    StoredSent history = plan.storeInHistory() ? sentEntry(to, timestamp, content, plan) : null;
+    boolean accepted = false;
     try {
-      sender.send(to, wire.encode(), timestamp);
+      sender.send(to, wire.encode(), timestamp, history == null ? null : history::write);
+      accepted = true;
     } catch (org.sotto.protocol.UntrustedIdentityException e) {
       directory.markChangeSeen(to.toString());
       throw new UntrustedIdentityException(named);
@@ -382,6 +389,10 @@ public final class DefaultSottoClient implements SottoClient {
       throw Errors.server(e);
     } catch (UncheckedStorageException e) {
       throw Errors.local(e.getCause());
+    } finally {
+      if (!accepted && history != null) {
+        history.forgetQuietly();
+      }
     }
     if (plan.copyToOwnDevices() && !to.equals(accountId()) && haveOtherDevices()) {
       Content copy = plan.content().at(timestamp, to.toString());
@@ -389,7 +400,7 @@ public final class DefaultSottoClient implements SottoClient {
         copy = copy.withProfileKey(profileKey); // Linked devices adopt it.
       }
       try {
-        sender.send(accountId(), copy.encode(), timestamp);
+        sender.send(accountId(), copy.encode(), timestamp, null);
       } catch (org.sotto.protocol.UntrustedIdentityException e) {
         throw new UntrustedIdentityException(accountId().toString());
       } catch (TransportException e) {
@@ -405,15 +416,43 @@ public final class DefaultSottoClient implements SottoClient {
             return null;
           });
     }
-    if (plan.storeInHistory()) {
-      storeSent(to, timestamp, content, plan.sentFiles());
-    }
     profiles.uploadIfPendingQuietly();
     return timestamp;
   }
 
-  private void storeSent(AccountId to, long timestamp, Content content, List<Path> files)
-      throws SottoException {
+  /** The history entry of one of our sends, written in the commit of its encryption. */
+  private final class StoredSent {
+    private final AccountId to;
+    private final StoredMessage stored;
+    private final List<Attachments.Record> records;
+
+    StoredSent(AccountId to, StoredMessage stored, List<Attachments.Record> records) {
+      this.to = to;
+      this.stored = stored;
+      this.records = records;
+    }
+
+    /** Runs inside the send's unit. */
+    void write() throws StorageException {
+      store.history().add(stored, timers.expiresAt(to.toString(), stored.receivedAt()));
+      store.history().state().putStatus(stored.guid(), to.toString(), MessageStatus.SENT.ordinal());
+      attachments.putRecords(stored.guid(), records);
+    }
+
+    /** The server did not take the message: it leaves the history (if it got there). */
+    void forgetQuietly() {
+      try {
+        store.history().delete(stored.guid());
+      } catch (StorageException | RuntimeException e) {
+        log.log(
+            System.Logger.Level.WARNING,
+            "could not remove an unsent message from the history: {0}",
+            e.getClass().getSimpleName());
+      }
+    }
+  }
+
+  private StoredSent sentEntry(AccountId to, long timestamp, Content content, SendPlan plan) {
     Instant now = clock.instant();
     StoredMessage stored =
         new StoredMessage(
@@ -426,23 +465,13 @@ public final class DefaultSottoClient implements SottoClient {
             content.encode());
     List<Attachments.Record> records = new ArrayList<>();
     List<Content.Attachment> pointers = content.attachmentList();
+    List<Path> files = plan.sentFiles();
     for (int i = 0; i < pointers.size(); i++) {
       records.add(
           new Attachments.Record(
               pointers.get(i), files.get(i).toAbsolutePath().toString(), null, false));
     }
-    Errors.storage(
-        () ->
-            store.<Void, RuntimeException>atomically(
-                () -> {
-                  store.history().add(stored, timers.expiresAt(to.toString(), now));
-                  store
-                      .history()
-                      .state()
-                      .putStatus(stored.guid(), to.toString(), MessageStatus.SENT.ordinal());
-                  attachments.putRecords(stored.guid(), records);
-                  return null;
-                }));
+    return new StoredSent(to, stored, records);
   }
 
   /** Sends a content built by {@code content} to {@code to} (tests: crafted contents). */
@@ -545,23 +574,33 @@ public final class DefaultSottoClient implements SottoClient {
     Objects.requireNonNull(listener, "listener");
     stopReceiving();
     pinTrustRoot();
-    DeliveryBridge r = new DeliveryBridge(listener, this::process, this::maintainKeys);
+    DeliveryBridge r = new DeliveryBridge(listener, this::stage, this::finish, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
-    r.connection.complete(c);
+    r.acks.complete(c::ack);
     synchronized (this) {
       receiving = c;
+      receivingBridge = r;
     }
   }
 
   @Override
   public void stopReceiving() {
     DeliveryConnection c;
+    DeliveryBridge r;
     synchronized (this) {
       c = receiving;
+      r = receivingBridge;
       receiving = null;
+      receivingBridge = null;
+    }
+    if (r != null) {
+      r.drain(); // Acks what is received so far while the connection is still open.
     }
     if (c != null) {
       c.close();
+    }
+    if (r != null) {
+      r.close();
     }
     try {
       receipts.flush();
@@ -576,14 +615,16 @@ public final class DefaultSottoClient implements SottoClient {
     Objects.requireNonNull(timeout, "timeout");
     pinTrustRoot();
     CollectingListener collect = new CollectingListener(errors);
-    DeliveryBridge r = new DeliveryBridge(collect, this::process, this::maintainKeys);
+    DeliveryBridge r = new DeliveryBridge(collect, this::stage, this::finish, this::maintainKeys);
     DeliveryConnection c = DeliveryConnection.open(api, account.credentials(), r);
-    r.connection.complete(c);
+    r.acks.complete(c::ack);
     boolean emptied;
     try {
       emptied = collect.awaitQueueEmpty(timeout);
     } finally {
+      r.drain();
       c.close();
+      r.close();
       receipts.flush();
     }
     if (!emptied && r.ended != null && r.ended != DeliveryConnection.Ended.CLOSED) {
@@ -596,20 +637,36 @@ public final class DefaultSottoClient implements SottoClient {
   }
 
   /**
-   * Processes one envelope: decrypts and stores it under the client lock, then, without the lock,
-   * downloads its attachments (so a long transfer does not stop sending), sends the delivery
-   * receipt and purges expired messages. The caller acks after this returns, so an envelope is
-   * acked only once its message is stored; if the process dies during a download the envelope comes
-   * again and the pending downloads are retried. Package-private for the duplicate test.
+   * Processes one envelope: {@link #stage} then {@link #finish}, in the caller's thread.
+   * Package-private for the duplicate test.
    */
   EnvelopeProcessor.Outcome process(Envelope e) {
-    EnvelopeProcessor.Outcome outcome;
+    return finish(stage(e));
+  }
+
+  /**
+   * Receiving, first step (the delivery thread): decrypts and stores the envelope under the client
+   * lock as one unit of the store's group commit, without waiting for the commit, so the envelopes
+   * of a burst share one.
+   */
+  EnvelopeProcessor.Received stage(Envelope e) {
     lock.lock();
     try {
-      outcome = processor.process(e);
+      return processor.process(e);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Receiving, second step: waits for the commit of the envelope's unit, then, without the lock,
+   * downloads its attachments (so a long transfer does not stop sending), owes the delivery receipt
+   * and purges expired messages. The caller acks after this returns, so an envelope is acked only
+   * once its message is durably stored; if the process dies during a download the envelope comes
+   * again and the pending downloads are retried.
+   */
+  EnvelopeProcessor.Outcome finish(EnvelopeProcessor.Received received) {
+    EnvelopeProcessor.Outcome outcome = received.awaitOutcome();
     try {
       switch (outcome) {
         case EnvelopeProcessor.Stored s -> {

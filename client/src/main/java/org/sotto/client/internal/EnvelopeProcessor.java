@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.sotto.api.AccountId;
 import org.sotto.api.proto.Envelope;
 import org.sotto.client.IncomingMessage;
@@ -39,7 +41,9 @@ import org.sotto.protocol.sealed.SealedSessionCipher;
  * together with the advanced session in one commit. Receipts update the status of our sent messages
  * and timer changes the conversation's timer, in the same commit; neither becomes a history row
  * (their guids are remembered for de-duplication). A failure rolls the commit back, so a bad
- * envelope never damages a session. Acking is the caller's job, after this returns. Not
+ * envelope never damages a session. Each envelope is one unit of the local store's group commit, so
+ * the envelopes of a burst share one commit: {@link #process} returns as soon as the unit ran, with
+ * the future of its commit, and the caller acks only after {@link Received#awaitOutcome()}. Not
  * thread-safe: the client calls it under its own lock.
  */
 final class EnvelopeProcessor {
@@ -89,6 +93,29 @@ final class EnvelopeProcessor {
     @Override
     public boolean ack() {
       return error.kind() != ReceiveError.Kind.LOCAL_STORE;
+    }
+  }
+
+  /**
+   * An envelope processed in a unit of the store, and the future of the commit that makes its
+   * outcome durable.
+   */
+  record Received(Outcome outcome, CompletableFuture<Void> durable, UUID guid, String source) {
+    /**
+     * Waits for the commit; the outcome, or a local-store failure (not acknowledged, so the
+     * envelope comes again) if the commit failed.
+     */
+    Outcome awaitOutcome() {
+      try {
+        durable.join();
+        return outcome;
+      } catch (CompletionException e) {
+        log.log(
+            System.Logger.Level.WARNING,
+            "local store commit failed while receiving: {0}",
+            e.getCause() == null ? "?" : e.getCause().getClass().getSimpleName());
+        return failed(guid, source, ReceiveError.Kind.LOCAL_STORE);
+      }
     }
   }
 
@@ -146,46 +173,69 @@ final class EnvelopeProcessor {
     }
   }
 
-  Outcome process(Envelope e) {
+  /**
+   * Decrypts and stores {@code e} as one unit of the store, without waiting for its commit; a
+   * failure rolls the unit back (the session stays as it was).
+   */
+  Received process(Envelope e) {
     UUID guid = guid(e.getGuid());
+    boolean isSealed = e.getType() == Envelope.Type.UNIDENTIFIED_SENDER;
+    // A sealed envelope's sender is known only from its decrypted certificate.
     String source =
-        e.getSourceAccount().isEmpty() ? "" : e.getSourceAccount() + "." + e.getSourceDevice();
+        isSealed || e.getSourceAccount().isEmpty()
+            ? ""
+            : e.getSourceAccount() + "." + e.getSourceDevice();
+    Outcome outcome;
     try {
-      if (store.history().hasSeen(guid)) {
-        return new Duplicate(guid);
-      }
-      if (e.getType() == Envelope.Type.UNIDENTIFIED_SENDER) {
-        return processSealed(e, guid);
-      }
-      if (e.getType() != Envelope.Type.CIPHERTEXT && e.getType() != Envelope.Type.PREKEY_MESSAGE) {
-        return failed(guid, source, ReceiveError.Kind.UNSUPPORTED_TYPE);
-      }
-      AccountId sender;
-      ProtocolAddress from;
-      try {
-        sender = AccountId.parse(e.getSourceAccount());
-        from = new ProtocolAddress(sender.toString(), e.getSourceDevice());
-      } catch (IllegalArgumentException bad) {
-        return failed(guid, source, ReceiveError.Kind.UNDECRYPTABLE);
-      }
-      return store.<Outcome, Exception>atomically(() -> decryptAndStore(e, guid, sender, from));
+      LocalStore.Staged<Outcome> staged =
+          store.<Outcome, Exception>atomicallyDeferred(() -> processInUnit(e, guid, source));
+      return new Received(staged.value(), staged.durable(), guid, source);
+    } catch (InvalidCertificateException ex) {
+      outcome = failed(guid, source, ReceiveError.Kind.INVALID_SENDER_CERTIFICATE);
     } catch (UntrustedIdentityException ex) {
-      noteChangedIdentity(e.getSourceAccount());
-      return failed(guid, source, ReceiveError.Kind.UNTRUSTED_IDENTITY);
+      if (!isSealed) {
+        noteChangedIdentity(e.getSourceAccount());
+      }
+      outcome = failed(guid, source, ReceiveError.Kind.UNTRUSTED_IDENTITY);
     } catch (ProtocolException ex) {
-      return failed(guid, source, ReceiveError.Kind.UNDECRYPTABLE);
+      outcome = failed(guid, source, ReceiveError.Kind.UNDECRYPTABLE);
     } catch (UnreadableContent ex) {
-      return failed(guid, source, ReceiveError.Kind.UNREADABLE_CONTENT);
+      outcome = failed(guid, source, ReceiveError.Kind.UNREADABLE_CONTENT);
     } catch (StorageException | UncheckedStorageException ex) {
       log.log(
           System.Logger.Level.WARNING,
           "local store failed while receiving: {0}",
           ex.getClass().getSimpleName());
-      return failed(guid, source, ReceiveError.Kind.LOCAL_STORE);
+      outcome = failed(guid, source, ReceiveError.Kind.LOCAL_STORE);
     } catch (Exception ex) {
-      // A malformed message can make the parser fail in unplanned ways; it must not stop receiving.
+      // A malformed message can make the parser fail in unplanned ways (bad MACs, malformed
+      // envelopes, unknown prekeys, duplicates); none may stop receiving.
+      outcome = failed(guid, source, ReceiveError.Kind.UNDECRYPTABLE);
+    }
+    // Failed: acked after the commit of the units before it, whose state it may have seen.
+    return new Received(outcome, store.pendingCommit(), guid, source);
+  }
+
+  /** The body of {@link #process}'s unit. */
+  private Outcome processInUnit(Envelope e, UUID guid, String source) throws Exception {
+    if (store.history().hasSeen(guid)) {
+      return new Duplicate(guid);
+    }
+    if (e.getType() == Envelope.Type.UNIDENTIFIED_SENDER) {
+      return processSealed(e, guid);
+    }
+    if (e.getType() != Envelope.Type.CIPHERTEXT && e.getType() != Envelope.Type.PREKEY_MESSAGE) {
+      return failed(guid, source, ReceiveError.Kind.UNSUPPORTED_TYPE);
+    }
+    AccountId sender;
+    ProtocolAddress from;
+    try {
+      sender = AccountId.parse(e.getSourceAccount());
+      from = new ProtocolAddress(sender.toString(), e.getSourceDevice());
+    } catch (IllegalArgumentException bad) {
       return failed(guid, source, ReceiveError.Kind.UNDECRYPTABLE);
     }
+    return decryptAndStore(e, guid, sender, from);
   }
 
   private Outcome decryptAndStore(Envelope e, UUID guid, AccountId sender, ProtocolAddress from)
@@ -285,41 +335,22 @@ final class EnvelopeProcessor {
 
   /**
    * Opens a sealed-sender envelope with the pinned trust root, learns the sender from its
-   * certificate, and decrypts and stores it as other messages are (one commit, then ack). Without a
-   * pinned root (the server could not be asked) the envelope is not acknowledged and comes again.
+   * certificate, and decrypts and stores it as other messages are (inside the caller's unit).
+   * Without a pinned root (the server could not be asked) the envelope is not acknowledged and
+   * comes again.
    */
-  private Outcome processSealed(Envelope e, UUID guid) throws StorageException {
+  private Outcome processSealed(Envelope e, UUID guid) throws Exception {
     Optional<ECPublicKey> root = sealed.pinnedTrustRoot();
     if (root.isEmpty()) {
       return failed(guid, "", ReceiveError.Kind.LOCAL_STORE);
     }
     byte[] content = e.getContent().toByteArray();
-    try {
-      return store.<Outcome, Exception>atomically(
-          () -> {
-            Instant now = clock.instant();
-            SealedDecryptionResult r =
-                new SealedSessionCipher(protocol, local).decrypt(content, root.get(), now, rng);
-            AccountId sender = AccountId.parse(r.senderUuid());
-            ProtocolAddress from = new ProtocolAddress(sender.toString(), r.senderDeviceId());
-            return storePlaintext(guid, sender, from, r.plaintext(), now);
-          });
-    } catch (InvalidCertificateException ex) {
-      return failed(guid, "", ReceiveError.Kind.INVALID_SENDER_CERTIFICATE);
-    } catch (UntrustedIdentityException ex) {
-      return failed(guid, "", ReceiveError.Kind.UNTRUSTED_IDENTITY);
-    } catch (UnreadableContent ex) {
-      return failed(guid, "", ReceiveError.Kind.UNREADABLE_CONTENT);
-    } catch (StorageException | UncheckedStorageException ex) {
-      log.log(
-          System.Logger.Level.WARNING,
-          "local store failed while receiving: {0}",
-          ex.getClass().getSimpleName());
-      return failed(guid, "", ReceiveError.Kind.LOCAL_STORE);
-    } catch (Exception ex) {
-      // Bad MACs, malformed envelopes, unknown prekeys, duplicates: none may stop receiving.
-      return failed(guid, "", ReceiveError.Kind.UNDECRYPTABLE);
-    }
+    Instant now = clock.instant();
+    SealedDecryptionResult r =
+        new SealedSessionCipher(protocol, local).decrypt(content, root.get(), now, rng);
+    AccountId sender = AccountId.parse(r.senderUuid());
+    ProtocolAddress from = new ProtocolAddress(sender.toString(), r.senderDeviceId());
+    return storePlaintext(guid, sender, from, r.plaintext(), now);
   }
 
   private static Failed failed(UUID guid, String source, ReceiveError.Kind kind) {

@@ -3,15 +3,19 @@ package org.sotto.client.internal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sotto.api.AccountId;
 import org.sotto.api.dto.OutgoingMessage;
 import org.sotto.api.dto.SendMessagesRequest;
 import org.sotto.api.proto.Envelope;
 import org.sotto.client.SottoException;
+import org.sotto.client.storage.LocalStore;
 import org.sotto.client.storage.SqliteProtocolStore;
 import org.sotto.client.storage.StorageException;
+import org.sotto.client.storage.UncheckedStorageException;
 import org.sotto.client.transport.HttpStatusException;
 import org.sotto.client.transport.SendResult;
 import org.sotto.client.transport.ServerApi;
@@ -32,6 +36,12 @@ import org.sotto.protocol.sealed.SenderCertificate;
  * server) when we know its profile key; a refused token falls back to a normal send. Not
  * thread-safe: the client calls it under its own lock, which it releases only for the server's
  * round trip.
+ *
+ * <p>The encryption for every device (the session steps) and what the caller stores with the send
+ * (its history entry) are one unit of the local store's group commit. The ciphertexts leave the
+ * device only once that unit is durable, so a message key is never used in a ciphertext the store
+ * could forget after a power cut; the wait for the commit happens with the client's lock released,
+ * so the commit is shared with other sends and received envelopes.
  */
 final class MessageSender {
   /**
@@ -55,6 +65,7 @@ final class MessageSender {
   private static final int HTTP_UNAUTHORIZED = 401;
 
   private final ServerApi api;
+  private final LocalStore store;
   private final SqliteProtocolStore protocol;
   private final Sessions sessions;
   private final ProtocolAddress local;
@@ -67,6 +78,7 @@ final class MessageSender {
 
   MessageSender(
       ServerApi api,
+      LocalStore store,
       SqliteProtocolStore protocol,
       Sessions sessions,
       ProtocolAddress local,
@@ -76,6 +88,7 @@ final class MessageSender {
       Profiles profiles,
       ReentrantLock clientLock) {
     this.api = api;
+    this.store = store;
     this.protocol = protocol;
     this.sessions = sessions;
     this.local = local;
@@ -114,20 +127,39 @@ final class MessageSender {
     }
   }
 
+  /** Writes made in the same commit as the encryption of a send (its history entry). */
+  @FunctionalInterface
+  interface SameCommit {
+    void write() throws StorageException;
+  }
+
+  /** A session that exists but cannot send: the unit is rolled back and the session restarted. */
+  private static final class SessionCannotSend extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int device;
+
+    SessionCannotSend(int device) {
+      super("session cannot send", null, false, false);
+      this.device = device;
+    }
+  }
+
   /**
    * Sends {@code plaintext} to every device of {@code account} except this one. Sessions are
    * started from fetched bundles where missing. Returns the number of devices it went to (0 when it
    * is our own account and we have no other device).
    *
+   * @param alsoStore written in the same commit as the first encryption, or null
    * @throws UntrustedIdentityException a device's identity is not trusted; nothing was sent to this
    *     account
    */
-  int send(AccountId account, byte[] plaintext, long timestamp)
+  int send(AccountId account, byte[] plaintext, long timestamp, SameCommit alsoStore)
       throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
     int skip = account.toString().equals(local.name()) ? local.deviceId() : 0;
     // Sealed when we know the recipient's profile key; copies to our own devices
     // never.
     byte[] accessKey = skip == 0 ? storage(() -> profiles.accessKeyOf(account)).orElse(null) : null;
+    SameCommit pendingStore = alsoStore;
     for (int attempt = 1; attempt <= MAX_SEND_ATTEMPTS; attempt++) {
       List<Integer> devices = devices(account, skip);
       if (devices.isEmpty()) {
@@ -140,19 +172,18 @@ final class MessageSender {
           throw new SottoException("the recipient has no devices");
         }
       }
-      List<OutgoingMessage> messages = new ArrayList<>(devices.size());
       SenderCertificate certificate = accessKey == null ? null : certificate();
-      for (int device : devices) {
-        messages.add(encrypt(account, device, plaintext, certificate));
-      }
-      SendMessagesRequest request = new SendMessagesRequest(messages, timestamp);
+      LocalStore.Staged<List<OutgoingMessage>> staged =
+          encryptAll(account, devices, plaintext, certificate, pendingStore);
+      pendingStore = null;
+      SendMessagesRequest request = new SendMessagesRequest(staged.value(), timestamp);
       SendResult result;
       if (accessKey == null) {
-        result = unlocked(() -> api.send(account, request));
+        result = unlocked(() -> afterCommit(staged, () -> api.send(account, request)));
       } else {
         try {
           byte[] key = accessKey;
-          result = unlocked(() -> api.sendSealed(account, request, key));
+          result = unlocked(() -> afterCommit(staged, () -> api.sendSealed(account, request, key)));
         } catch (HttpStatusException e) {
           if (e.status() != HTTP_UNAUTHORIZED) {
             throw e;
@@ -172,7 +203,7 @@ final class MessageSender {
       }
       switch (result) {
         case SendResult.Sent sent -> {
-          return messages.size();
+          return staged.value().size();
         }
         case SendResult.MismatchedDevices m -> {
           for (int extra : m.extraDevices()) {
@@ -194,6 +225,63 @@ final class MessageSender {
         "the recipient's devices kept changing; gave up after " + MAX_SEND_ATTEMPTS + " attempts");
   }
 
+  /** Waits until the encryption unit is durable, then makes the request. */
+  private static <T> T afterCommit(LocalStore.Staged<?> staged, Request<T> request)
+      throws TransportException, InterruptedException {
+    try {
+      staged.awaitDurable();
+    } catch (StorageException e) {
+      throw new UncheckedStorageException(e);
+    }
+    return request.call();
+  }
+
+  /**
+   * Encrypts for every device in one unit of the store (with {@code alsoStore}). A session that
+   * cannot send is restarted outside the unit (it fetches a bundle from the server, which must not
+   * hold the store), and the unit runs again.
+   */
+  private LocalStore.Staged<List<OutgoingMessage>> encryptAll(
+      AccountId account,
+      List<Integer> devices,
+      byte[] plaintext,
+      SenderCertificate certificate,
+      SameCommit alsoStore)
+      throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
+    Set<Integer> restarted = new HashSet<>();
+    while (true) {
+      try {
+        return store.<List<OutgoingMessage>, Exception>atomicallyDeferred(
+            () -> {
+              List<OutgoingMessage> messages = new ArrayList<>(devices.size());
+              for (int device : devices) {
+                messages.add(encrypt(account, device, plaintext, certificate));
+              }
+              if (alsoStore != null) {
+                alsoStore.write();
+              }
+              return messages;
+            });
+      } catch (SessionCannotSend e) {
+        if (!restarted.add(e.device)) {
+          throw new SottoException("a new session cannot send");
+        }
+        protocol.deleteSession(address(account, e.device));
+        sessions.startOne(api, account, e.device);
+      } catch (UntrustedIdentityException
+          | SottoException
+          | TransportException
+          | InterruptedException
+          | RuntimeException e) {
+        throw e;
+      } catch (StorageException e) {
+        throw Errors.local(e);
+      } catch (Exception e) {
+        throw new SottoException("cannot encrypt the message", e);
+      }
+    }
+  }
+
   private List<Integer> devices(AccountId account, int skip) {
     List<Integer> devices = new ArrayList<>(sessions.devicesWithSessions(account));
     devices.remove(Integer.valueOf(skip));
@@ -202,10 +290,10 @@ final class MessageSender {
 
   private OutgoingMessage encrypt(
       AccountId account, int device, byte[] plaintext, SenderCertificate certificate)
-      throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
+      throws UntrustedIdentityException, SottoException, SessionCannotSend {
     ProtocolAddress remote = address(account, device);
     if (certificate != null) {
-      return encryptSealed(account, device, remote, plaintext, certificate);
+      return encryptSealed(device, remote, plaintext, certificate);
     }
     SessionCipher cipher = new SessionCipher(protocol, local, remote);
     CiphertextMessage message;
@@ -213,13 +301,7 @@ final class MessageSender {
       message = cipher.encrypt(plaintext, clock.instant(), rng);
     } catch (NoSessionException e) {
       // The session exists but cannot send (an unanswered one gone stale): start afresh.
-      protocol.deleteSession(remote);
-      sessions.startOne(api, account, device);
-      try {
-        message = cipher.encrypt(plaintext, clock.instant(), rng);
-      } catch (NoSessionException again) {
-        throw new SottoException("a new session cannot send", again);
-      }
+      throw new SessionCannotSend(device);
     }
     int registrationId = protocol.loadSession(remote).currentState().remoteRegistrationId();
     int type = message.type() == CiphertextMessage.PREKEY_TYPE ? TYPE_PREKEY : TYPE_CIPHERTEXT;
@@ -230,24 +312,14 @@ final class MessageSender {
 
   /** Encrypts as {@link #encrypt} does, then seals the message with our sender certificate. */
   private OutgoingMessage encryptSealed(
-      AccountId account,
-      int device,
-      ProtocolAddress remote,
-      byte[] plaintext,
-      SenderCertificate certificate)
-      throws UntrustedIdentityException, SottoException, TransportException, InterruptedException {
+      int device, ProtocolAddress remote, byte[] plaintext, SenderCertificate certificate)
+      throws UntrustedIdentityException, SottoException, SessionCannotSend {
     SealedSessionCipher cipher = new SealedSessionCipher(protocol, local);
     byte[] content;
     try {
-      try {
-        content = cipher.encrypt(remote, certificate, plaintext, clock.instant(), rng);
-      } catch (NoSessionException e) {
-        protocol.deleteSession(remote);
-        sessions.startOne(api, account, device);
-        content = cipher.encrypt(remote, certificate, plaintext, clock.instant(), rng);
-      }
+      content = cipher.encrypt(remote, certificate, plaintext, clock.instant(), rng);
     } catch (NoSessionException e) {
-      throw new SottoException("a new session cannot send", e);
+      throw new SessionCannotSend(device);
     } catch (InvalidCertificateException | InvalidKeyException e) {
       throw new SottoException("cannot seal the message: " + e.getMessage(), e);
     }

@@ -19,9 +19,14 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 
 /**
  * The local store of one account: one SQLite file {@code <account>.db} and its key file {@code
@@ -40,6 +45,18 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>Thread-safe: one connection, used under a lock; {@link #atomically} runs several operations
  * atomically and may nest (inner calls join the outer transaction).
+ *
+ * <p><b>Group commit.</b> Each outermost transaction is a <i>unit</i> in its own savepoint inside
+ * one long SQLite transaction: a unit that fails is rolled back to its savepoint and leaves the
+ * others alone. A committer thread commits every unit that ran since the last commit at once (one
+ * fsync for all of them, {@code synchronous=FULL}), as the server's writer does. A unit that
+ * changed something returns (or its {@link Staged#durable()} future completes) only after the
+ * commit that holds it; a unit that changed nothing returns at once. Units run one at a time, in
+ * the order they asked for the lock (a fair lock), and the committer waits its turn like a unit, so
+ * everything that queued while the last commit was being written goes into the next one. Units see
+ * the changes of earlier units that are not committed yet (one connection): whoever acts on what a
+ * unit saw outside this process (sends, acks) waits for {@link Staged#durable()} first, which
+ * completes after every earlier unit's commit too.
  */
 public final class LocalStore implements AutoCloseable {
   /** Work on the store's connection inside a transaction. */
@@ -63,6 +80,9 @@ public final class LocalStore implements AutoCloseable {
    */
   private static final Pattern ACCOUNT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+  /** How often a committer held back by a test's gate checks whether the store was closed. */
+  private static final long GATE_POLL_MS = 10;
+
   /** How long to wait on a lock held by another process (milliseconds) before failing. */
   static final int BUSY_TIMEOUT_MS = 10_000;
 
@@ -83,9 +103,38 @@ public final class LocalStore implements AutoCloseable {
   private final FieldCipher cipher;
   private final SecretBytes dataKey;
   private final SecureRandom rng;
-  private final ReentrantLock lock = new ReentrantLock();
+  // Fair: the committer queues behind the units waiting before it, so they share its commit.
+  private final ReentrantLock lock = new ReentrantLock(true);
+  private final Condition unitsWaiting = lock.newCondition();
+  private final AtomicLong commits = new AtomicLong();
+  private final Thread committer;
+  // Guarded by lock.
   private int depth;
-  private boolean closed;
+  private volatile boolean closed;
+  private Batch open = new Batch();
+  private Statement unitStatement;
+  // Tests: while set and not counted down, the committer holds its next commit back.
+  volatile java.util.concurrent.CountDownLatch commitGateForTest;
+
+  /** The units run since the last commit, and the future their commit completes. */
+  private static final class Batch {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    int units;
+  }
+
+  /**
+   * What a unit returned, and the future that completes once it is durable: after the group commit
+   * that holds it (and every earlier unit), or at once if it changed nothing and saw nothing
+   * uncommitted. The future fails with a {@link StorageException} if that commit failed (then the
+   * unit's changes are gone).
+   */
+  public record Staged<T>(T value, CompletableFuture<Void> durable) {
+    /** Waits (not interruptibly: a commit takes milliseconds) until the unit is durable. */
+    public T awaitDurable() throws StorageException {
+      awaitCommit(durable);
+      return value;
+    }
+  }
 
   private LocalStore(
       Path databaseFile,
@@ -101,6 +150,8 @@ public final class LocalStore implements AutoCloseable {
     this.dataKey = dataKey;
     this.cipher = new FieldCipher(dataKey, rng);
     this.rng = rng;
+    this.committer =
+        Thread.ofPlatform().daemon().name("sotto-store-commit").unstarted(this::commitLoop);
   }
 
   /** Whether a store (either of its files) exists for {@code account} in {@code folder}. */
@@ -153,6 +204,7 @@ public final class LocalStore implements AutoCloseable {
       }
       connection.commit();
       writeKeyFile(key, KeyFile.encode(dataKey, passphrase, rng));
+      store.committer.start();
       done = true;
       return store;
     } catch (IOException e) {
@@ -221,6 +273,7 @@ public final class LocalStore implements AutoCloseable {
       for (Path p : new Path[] {db, key, wal(db), shm(db)}) {
         FilePermissions.restrict(p);
       }
+      store.committer.start();
       done = true;
       return store;
     } catch (IOException e) {
@@ -346,10 +399,34 @@ public final class LocalStore implements AutoCloseable {
    * store, history, contacts) commits together when it returns, or not at all if it throws. This is
    * how a received message is decrypted, its session advanced and the message stored as one step,
    * before the server is told to delete it. Other threads wait meanwhile; nested calls join.
+   * Returns once the changes are durable (see the class comment).
    */
   public <T, E extends Exception> T atomically(Action<T, E> action) throws E, StorageException {
     Objects.requireNonNull(action, "action");
-    return inTransaction(action);
+    Ran<T> ran = unit(action);
+    // Nested in another unit: that unit's caller waits (waiting here would wait for ourselves). A
+    // unit that changed nothing has nothing to wait for.
+    if (ran.changed()) {
+      awaitCommit(ran.durable());
+    }
+    return ran.value();
+  }
+
+  /**
+   * {@link #atomically} without the wait: returns as soon as {@code action} ran, with the future of
+   * its commit. The caller may release its own locks before waiting, so that other units join the
+   * same commit, and must wait before anything outside this process depends on the changes (a
+   * message key used in a ciphertext that leaves the device, an ack). Not for use inside another
+   * unit (where nothing can be waited for).
+   */
+  public <T, E extends Exception> Staged<T> atomicallyDeferred(Action<T, E> action)
+      throws E, StorageException {
+    Objects.requireNonNull(action, "action");
+    Ran<T> ran = unit(action);
+    if (ran.durable() == null) {
+      throw new IllegalStateException("atomicallyDeferred inside another unit");
+    }
+    return new Staged<>(ran.value(), ran.durable());
   }
 
   /**
@@ -358,42 +435,200 @@ public final class LocalStore implements AutoCloseable {
    */
   <T> T transaction(Work<T> work) throws StorageException {
     try {
-      return inTransaction(() -> work.run(connection));
+      return atomically(() -> work.run(connection));
     } catch (SQLException e) {
       throw mapSql(e, "local store operation failed");
     }
   }
 
-  private <T, E extends Exception> T inTransaction(Action<T, E> action) throws E, StorageException {
+  /**
+   * The future of the next group commit if units wait for it, else a completed one: once it
+   * completes, everything a unit has seen so far is durable.
+   */
+  public CompletableFuture<Void> pendingCommit() {
+    lock.lock();
+    try {
+      return open.units > 0 ? open.done.copy() : CompletableFuture.completedFuture(null);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Group commits so far (each one fsync): tests compare it with the number of units. */
+  public long commits() {
+    return commits.get();
+  }
+
+  /** What a unit returned, the future of its commit (null if nested), whether it changed rows. */
+  private record Ran<T>(T value, CompletableFuture<Void> durable, boolean changed) {}
+
+  /** Runs one unit; nested in another one, it joins it and its future is null. */
+  private <T, E extends Exception> Ran<T> unit(Action<T, E> action) throws E, StorageException {
+    T result;
+    CompletableFuture<Void> durable;
+    boolean changed;
     lock.lock();
     try {
       ensureOpen();
-      depth++;
-      boolean outermost = depth == 1;
-      boolean ok = false;
-      try {
-        T result = action.run();
-        if (outermost) {
-          try {
-            connection.commit();
-          } catch (SQLException e) {
-            throw mapSql(e, "commit failed");
-          }
-        }
-        ok = true;
-        return result;
-      } finally {
-        depth--;
-        if (outermost && !ok) {
-          try {
-            connection.rollback();
-          } catch (SQLException ignored) {
-            // The connection is broken; the caller already has the original failure.
-          }
+      if (depth > 0) {
+        depth++;
+        try {
+          return new Ran<>(action.run(), null, false);
+        } finally {
+          depth--;
         }
       }
+      long before = totalChanges();
+      unitSql("SAVEPOINT unit");
+      depth = 1;
+      boolean ok = false;
+      try {
+        result = action.run();
+        unitSql("RELEASE unit");
+        ok = true;
+      } finally {
+        depth = 0;
+        if (!ok) {
+          rollbackUnit();
+        }
+      }
+      changed = totalChanges() != before;
+      if (changed) {
+        open.units++;
+        unitsWaiting.signal();
+      }
+      // A unit that changed nothing may still have read uncommitted changes of earlier units.
+      durable = open.units > 0 ? open.done.copy() : CompletableFuture.completedFuture(null);
     } finally {
       lock.unlock();
+    }
+    return new Ran<>(result, durable, changed);
+  }
+
+  /**
+   * Undoes the failed unit only. If SQLite already rolled back the whole transaction (it does on
+   * some I/O errors), the units before it in this batch are gone too: their commit fails.
+   */
+  private void rollbackUnit() {
+    try {
+      unitSql("ROLLBACK TO unit");
+      unitSql("RELEASE unit");
+    } catch (StorageException e) {
+      Batch lost = open;
+      open = new Batch();
+      try {
+        connection.rollback();
+      } catch (SQLException notActive) {
+        // No transaction is open any more: open one, so that units keep joining group commits.
+        try {
+          unitSql("BEGIN");
+        } catch (StorageException ignored) {
+          // The connection is broken; later units fail on their own.
+        }
+      }
+      lost.done.completeExceptionally(
+          new StorageException("the local store's transaction was rolled back", e));
+    }
+  }
+
+  private void unitSql(String sql) throws StorageException {
+    try {
+      if (unitStatement == null) {
+        unitStatement = connection.createStatement();
+      }
+      unitStatement.execute(sql);
+    } catch (SQLException e) {
+      throw mapSql(e, "local store operation failed");
+    }
+  }
+
+  private long totalChanges() throws StorageException {
+    try {
+      return connection.unwrap(SQLiteConnection.class).getDatabase().total_changes();
+    } catch (SQLException e) {
+      throw mapSql(e, "local store operation failed");
+    }
+  }
+
+  /** The committer thread: commits whatever units ran, one group at a time, until closed. */
+  private void commitLoop() {
+    while (true) {
+      Batch batch = null;
+      StorageException failure = null;
+      java.util.concurrent.CountDownLatch gate;
+      lock.lock();
+      try {
+        while (open.units == 0 && !closed) {
+          unitsWaiting.awaitUninterruptibly();
+        }
+        if (open.units == 0) {
+          return; // Closed, and everything is committed.
+        }
+        gate = commitGateForTest;
+        if (gate == null || gate.getCount() == 0 || closed) {
+          batch = open;
+          open = new Batch();
+          failure = commitLocked();
+        }
+      } finally {
+        lock.unlock();
+      }
+      if (batch == null) {
+        try {
+          while (!closed && !gate.await(GATE_POLL_MS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            // Only tests set a gate; close() does not wait for it.
+          }
+        } catch (InterruptedException e) {
+          return;
+        }
+        continue;
+      }
+      complete(batch, failure);
+    }
+  }
+
+  /** Commits the open transaction; the failure, or null. Caller holds the lock. */
+  private StorageException commitLocked() {
+    try {
+      connection.commit();
+      commits.incrementAndGet();
+      return null;
+    } catch (SQLException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException notActive) {
+        // No transaction is open any more: open one, so that units keep joining group commits.
+        try {
+          unitSql("BEGIN");
+        } catch (StorageException ignored) {
+          // The connection is broken; the batch fails either way, and so will later units.
+        }
+      }
+      return mapSql(e, "commit failed");
+    }
+  }
+
+  private static void complete(Batch batch, StorageException failure) {
+    if (failure == null) {
+      batch.done.complete(null);
+    } else {
+      batch.done.completeExceptionally(failure);
+    }
+  }
+
+  /** Waits for a commit future, unwrapping its failure. */
+  static void awaitCommit(CompletableFuture<Void> durable) throws StorageException {
+    try {
+      durable.join();
+    } catch (CompletionException e) {
+      // A new exception per waiter (the batch's is shared), of the same kind.
+      if (e.getCause() instanceof CorruptStoreException ce) {
+        throw new CorruptStoreException(ce.getMessage(), ce);
+      }
+      if (e.getCause() instanceof StorageException se) {
+        throw new StorageException(se.getMessage(), se);
+      }
+      throw new StorageException("commit failed", e.getCause());
     }
   }
 
@@ -402,14 +637,39 @@ public final class LocalStore implements AutoCloseable {
    */
   @Override
   public void close() throws StorageException {
+    Batch last;
+    StorageException failure = null;
     lock.lock();
     try {
       if (closed) {
         return;
       }
       closed = true;
+      // Units that ran but are not committed yet are committed now, not lost.
+      last = open;
+      open = new Batch();
+      if (last.units > 0) {
+        failure = commitLocked();
+      }
+      unitsWaiting.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    complete(last, failure);
+    if (committer.isAlive() && Thread.currentThread() != committer) {
+      try {
+        committer.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    lock.lock();
+    try {
       dataKey.destroy();
       try {
+        if (unitStatement != null) {
+          unitStatement.close();
+        }
         connection.close();
       } catch (SQLException e) {
         throw mapSql(e, "closing the local store failed");
@@ -418,6 +678,9 @@ public final class LocalStore implements AutoCloseable {
       }
     } finally {
       lock.unlock();
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
