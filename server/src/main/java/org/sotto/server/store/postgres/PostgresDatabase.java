@@ -303,7 +303,9 @@ public final class PostgresDatabase implements AutoCloseable {
       } catch (URISyntaxException e) {
         throw new IllegalArgumentException("--db must look like postgresql://HOST:PORT/DB");
       }
-      if (uri.getRawUserInfo() != null) {
+      String query = uri.getRawQuery();
+      if (uri.getRawUserInfo() != null
+          || (query != null && query.toLowerCase(java.util.Locale.ROOT).contains("password"))) {
         // Passwords in URLs end up in shell history and process lists.
         throw new IllegalArgumentException(
             "--db must not contain credentials: use --db-user and --db-password-file");

@@ -142,6 +142,9 @@ class PostgresDatabaseIntegrationTest {
         () -> PostgresDatabase.Target.parse("postgresql://u:pw@db.example/sotto"));
     assertThrows(
         IllegalArgumentException.class,
+        () -> PostgresDatabase.Target.parse("postgresql://db.example/sotto?user=u&password=pw"));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> PostgresDatabase.Target.parse("mysql://db.example/sotto"));
     assertThrows(
         IllegalArgumentException.class, () -> PostgresDatabase.Target.parse("postgresql://db/"));
