@@ -9,8 +9,8 @@ import org.sotto.server.ServerConfig;
 import org.sotto.server.auth.Secrets;
 import org.sotto.server.store.InviteStore;
 import org.sotto.server.store.Stores;
+import org.sotto.server.store.jdbc.JdbcInviteStore;
 import org.sotto.server.store.sqlite.SqliteDatabase;
-import org.sotto.server.store.sqlite.SqliteInviteStore;
 
 /**
  * Issues operator invite codes for {@code --registration invite}: random codes, stored only as
@@ -48,7 +48,7 @@ public final class Invites {
       throw new IllegalArgumentException("the count must be 1.." + MAX_PER_CALL);
     }
     try (SqliteDatabase db = DataFolder.open(dataDir, true)) {
-      return issue(new SqliteInviteStore(db), count, new SecureRandom(), Clock.systemUTC());
+      return issue(new JdbcInviteStore(db.sql()), count, new SecureRandom(), Clock.systemUTC());
     }
   }
 

@@ -8,19 +8,17 @@ import java.security.SecureRandom;
 import java.util.function.LongSupplier;
 import org.sotto.server.ServerConfig;
 import org.sotto.server.certs.ServerKeys;
+import org.sotto.server.store.jdbc.JdbcAttachmentStore;
+import org.sotto.server.store.jdbc.JdbcInviteStore;
 import org.sotto.server.store.postgres.PostgresAccountStore;
-import org.sotto.server.store.postgres.PostgresAttachmentStore;
 import org.sotto.server.store.postgres.PostgresDatabase;
 import org.sotto.server.store.postgres.PostgresDeviceStore;
-import org.sotto.server.store.postgres.PostgresInviteStore;
 import org.sotto.server.store.postgres.PostgresKeyStore;
 import org.sotto.server.store.postgres.PostgresMessageStore;
 import org.sotto.server.store.postgres.PostgresServerKeys;
 import org.sotto.server.store.sqlite.SqliteAccountStore;
-import org.sotto.server.store.sqlite.SqliteAttachmentStore;
 import org.sotto.server.store.sqlite.SqliteDatabase;
 import org.sotto.server.store.sqlite.SqliteDeviceStore;
-import org.sotto.server.store.sqlite.SqliteInviteStore;
 import org.sotto.server.store.sqlite.SqliteKeyStore;
 import org.sotto.server.store.sqlite.SqliteMessageStore;
 
@@ -84,9 +82,9 @@ public record Stores(
         new SqliteAccountStore(db),
         new SqliteDeviceStore(db),
         new SqliteKeyStore(db),
-        new SqliteInviteStore(db),
+        new JdbcInviteStore(db.sql()),
         messages,
-        new SqliteAttachmentStore(db),
+        new JdbcAttachmentStore(db.sql()),
         random -> ServerKeys.loadOrCreate(dataDir, random),
         messages::depth,
         messages::droppedTotal,
@@ -100,9 +98,9 @@ public record Stores(
         new PostgresAccountStore(db),
         new PostgresDeviceStore(db),
         new PostgresKeyStore(db),
-        new PostgresInviteStore(db),
+        new JdbcInviteStore(db.sql()),
         messages,
-        new PostgresAttachmentStore(db),
+        new JdbcAttachmentStore(db.sql()),
         random -> ServerKeys.loadOrCreate(new PostgresServerKeys(db), random),
         messages::depth,
         messages::droppedTotal,

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sotto.server.http.ApiException;
 import org.sotto.server.store.AttachmentStore;
-import org.sotto.server.store.sqlite.SqliteAttachmentStore;
+import org.sotto.server.store.jdbc.JdbcAttachmentStore;
 import org.sotto.server.store.sqlite.SqliteDatabase;
 import org.sotto.server.testing.MutableClock;
 
@@ -36,7 +36,7 @@ class AttachmentManagerIntegrationTest {
   @BeforeEach
   void open() throws IOException {
     db = SqliteDatabase.open(dir);
-    store = new SqliteAttachmentStore(db);
+    store = new JdbcAttachmentStore(db.sql());
     clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
     manager = new AttachmentManager(store, dir, 1000, new SecureRandom(), clock);
   }

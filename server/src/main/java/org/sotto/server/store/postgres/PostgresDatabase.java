@@ -158,6 +158,25 @@ public final class PostgresDatabase implements AutoCloseable {
   }
 
   /**
+   * This database for the stores shared with SQLite: reads in auto-commit mode, writes in one
+   * transaction each.
+   */
+  public org.sotto.server.store.jdbc.Sql sql() {
+    PostgresDatabase db = this;
+    return new org.sotto.server.store.jdbc.Sql() {
+      @Override
+      public <T> T read(Work<T> work) {
+        return db.autoCommit(work::run);
+      }
+
+      @Override
+      public <T> T write(Work<T> work) {
+        return db.transaction(work::run);
+      }
+    };
+  }
+
+  /**
    * Runs {@code work} on a connection in auto-commit mode: each statement is its own transaction.
    */
   public <T> T autoCommit(Work<T> work) {

@@ -36,6 +36,25 @@ public final class SqliteDatabase implements AutoCloseable {
     T run(Connection connection) throws SQLException;
   }
 
+  /**
+   * This database for the stores shared with PostgreSQL: reads on a reader connection, writes
+   * through the group-committing writer.
+   */
+  public org.sotto.server.store.jdbc.Sql sql() {
+    SqliteDatabase db = this;
+    return new org.sotto.server.store.jdbc.Sql() {
+      @Override
+      public <T> T read(Work<T> work) {
+        return db.read(work::run);
+      }
+
+      @Override
+      public <T> T write(Work<T> work) {
+        return db.write(work::run);
+      }
+    };
+  }
+
   /** The database file's name inside the data folder. */
   public static final String FILE_NAME = "sotto.db";
 

@@ -1,4 +1,4 @@
-package org.sotto.server.store.postgres;
+package org.sotto.server.store.jdbc;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,18 +8,21 @@ import java.util.Optional;
 import org.sotto.server.store.AttachmentRecord;
 import org.sotto.server.store.AttachmentStore;
 
-/** {@link AttachmentStore} on PostgreSQL. Thread-safe. */
-public final class PostgresAttachmentStore implements AttachmentStore {
-  private final PostgresDatabase db;
+/**
+ * {@link AttachmentStore} on either database: its SQL is the same on SQLite and PostgreSQL.
+ * Thread-safe.
+ */
+public final class JdbcAttachmentStore implements AttachmentStore {
+  private final Sql db;
 
   /** A store over {@code db}. */
-  public PostgresAttachmentStore(PostgresDatabase db) {
+  public JdbcAttachmentStore(Sql db) {
     this.db = db;
   }
 
   @Override
   public void create(AttachmentRecord a) {
-    db.autoCommit(
+    db.write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -35,7 +38,7 @@ public final class PostgresAttachmentStore implements AttachmentStore {
 
   @Override
   public Optional<AttachmentRecord> find(String id) {
-    return db.autoCommit(
+    return db.read(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -53,7 +56,7 @@ public final class PostgresAttachmentStore implements AttachmentStore {
 
   @Override
   public void setReceived(String id, long received) {
-    db.autoCommit(
+    db.write(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement("UPDATE attachments SET received = ? WHERE id = ?")) {
@@ -66,7 +69,7 @@ public final class PostgresAttachmentStore implements AttachmentStore {
 
   @Override
   public List<String> createdBefore(long cutoffMs, int limit) {
-    return db.autoCommit(
+    return db.read(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -89,7 +92,7 @@ public final class PostgresAttachmentStore implements AttachmentStore {
     if (ids.isEmpty()) {
       return;
     }
-    db.transaction(
+    db.write(
         c -> {
           try (PreparedStatement ps = c.prepareStatement("DELETE FROM attachments WHERE id = ?")) {
             for (String id : ids) {

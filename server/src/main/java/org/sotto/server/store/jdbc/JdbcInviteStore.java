@@ -1,14 +1,17 @@
-package org.sotto.server.store.sqlite;
+package org.sotto.server.store.jdbc;
 
 import java.sql.PreparedStatement;
 import org.sotto.server.store.InviteStore;
 
-/** {@link InviteStore} on SQLite. Thread-safe. */
-public final class SqliteInviteStore implements InviteStore {
-  private final SqliteDatabase db;
+/**
+ * {@link InviteStore} on either database: its SQL is the same on SQLite and PostgreSQL.
+ * Thread-safe.
+ */
+public final class JdbcInviteStore implements InviteStore {
+  private final Sql db;
 
   /** A store over {@code db}. */
-  public SqliteInviteStore(SqliteDatabase db) {
+  public JdbcInviteStore(Sql db) {
     this.db = db;
   }
 
