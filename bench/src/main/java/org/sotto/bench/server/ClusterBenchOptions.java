@@ -28,6 +28,13 @@ record ClusterBenchOptions(
     String serverClasspath) {
 
   /** Where PostgreSQL usually answers. */
+  /**
+   * Default warm-up per setup, in seconds: each setup starts new server JVMs, and on a 2-core
+   * machine shared with PostgreSQL and the load generator their JIT compilers need 30–40 s to reach
+   * a steady rate (with 10 s the measured window still climbed by half).
+   */
+  static final double DEFAULT_WARMUP = 40;
+
   static final String DEFAULT_POSTGRES = "127.0.0.1:5432";
 
   /** The user a local PostgreSQL trusts by default. */
@@ -68,7 +75,7 @@ record ClusterBenchOptions(
   /** Parses {@code --flag value} and {@code --flag=value}. */
   static ClusterBenchOptions parse(String[] args) {
     double seconds = ServerBenchOptions.DEFAULT_SECONDS;
-    double warmup = ServerBenchOptions.DEFAULT_WARMUP;
+    double warmup = DEFAULT_WARMUP;
     int pairs = ServerBenchOptions.DEFAULT_PAIRS;
     String postgres = DEFAULT_POSTGRES;
     String user = DEFAULT_POSTGRES_USER;

@@ -13,7 +13,7 @@ class ClusterBenchOptionsTest {
     ClusterBenchOptions o = ClusterBenchOptions.parse(new String[] {"--server-classpath", "a:b"});
 
     assertEquals(10, o.seconds());
-    assertEquals(10, o.warmup());
+    assertEquals(40, o.warmup());
     assertEquals(200, o.pairs());
     assertEquals("127.0.0.1", o.postgresHost());
     assertEquals(5432, o.postgresPort());

@@ -22,6 +22,14 @@ public interface DeviceStore {
   /** All devices of the account, by id. */
   List<DeviceRecord> devices(AccountId account);
 
+  /**
+   * All devices of the account, by id, for checking a send's device list: possibly read a moment
+   * ago (see {@link CachingDeviceStore}); by default the same as {@link #devices}.
+   */
+  default List<DeviceRecord> recentDevices(AccountId account) {
+    return devices(account);
+  }
+
   /** One device. */
   Optional<DeviceRecord> device(Address address);
 

@@ -96,7 +96,7 @@ public record Stores(
     PostgresMessageStore messages = new PostgresMessageStore(db);
     return new Stores(
         new PostgresAccountStore(db),
-        new PostgresDeviceStore(db),
+        new CachingDeviceStore(new PostgresDeviceStore(db)),
         new PostgresKeyStore(db),
         new JdbcInviteStore(db.sql()),
         messages,

@@ -1,5 +1,6 @@
 package org.sotto.server.store.postgres;
 
+import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.sql.Array;
 import java.sql.Connection;
@@ -20,6 +21,7 @@ import org.sotto.api.Address;
 import org.sotto.api.DeviceId;
 import org.sotto.api.proto.Envelope;
 import org.sotto.server.store.MessageStore.Outgoing;
+import org.sotto.server.store.QueuedEnvelope;
 
 /**
  * The array statements of {@link GroupWriter} and {@link PostgresMessageStore}: each handles every
@@ -208,6 +210,26 @@ final class EnvelopeSql {
     Array a2 = c.createArrayOf("int4", devices);
     ps.setArray(index, a1);
     ps.setArray(index + 1, a2);
+  }
+
+  /**
+   * The envelope for {@code device} in the current row of {@code rs}, whose columns from {@code
+   * first} on are {@link QueueReader#COLUMNS}.
+   */
+  static QueuedEnvelope queued(Address device, ResultSet rs, int first) throws SQLException {
+    Envelope.Builder b =
+        Envelope.newBuilder()
+            .setGuid(ByteString.copyFrom(rs.getBytes(first + 1)))
+            .setTypeValue(rs.getInt(first + 2))
+            .setDestinationDevice(device.device().value())
+            .setClientTimestamp(rs.getLong(first + 5))
+            .setServerTimestamp(rs.getLong(first + 6))
+            .setContent(ByteString.copyFrom(rs.getBytes(first + 7)));
+    String source = rs.getString(first + 3);
+    if (source != null) {
+      b.setSourceAccount(source).setSourceDevice(rs.getInt(first + 4));
+    }
+    return new QueuedEnvelope(device, rs.getLong(first), b.build());
   }
 
   static Address address(String account, int device) {

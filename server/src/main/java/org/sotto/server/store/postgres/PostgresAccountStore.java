@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.postgresql.util.PSQLException;
 import org.slf4j.Logger;
@@ -166,9 +167,21 @@ public final class PostgresAccountStore implements AccountStore {
 
   @Override
   public void delete(AccountId id) {
-    // Devices and codes go with the account, prekeys and envelopes with the devices (ON DELETE
-    // CASCADE), in the statement's one transaction.
-    update("DELETE FROM accounts WHERE id = ?", id);
+    // Devices and codes go with the account, prekeys with the devices (ON DELETE CASCADE); the
+    // envelopes are deleted after the device rows, in the same transaction (see V4.sql).
+    db.transaction(
+        c -> {
+          for (String sql :
+              List.of(
+                  "DELETE FROM accounts WHERE id = ?",
+                  "DELETE FROM envelopes WHERE account_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+              ps.setString(1, id.toString());
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
   }
 
   @Override

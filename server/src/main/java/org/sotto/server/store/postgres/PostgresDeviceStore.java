@@ -109,6 +109,15 @@ public final class PostgresDeviceStore implements DeviceStore {
               if (next > ApiChecks.MAX_DEVICE_ID) {
                 return 0;
               }
+              // A device id is reused after a removal: no envelope of the old device may reach the
+              // new one, even one left by a node from before V4 (no cascade any more, see V4.sql).
+              try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "DELETE FROM envelopes WHERE account_id = ? AND device_id = ?")) {
+                ps.setString(1, account.toString());
+                ps.setInt(2, next);
+                ps.executeUpdate();
+              }
               insertDevice(c, account, next, device);
               return next;
             });
@@ -153,14 +162,24 @@ public final class PostgresDeviceStore implements DeviceStore {
 
   @Override
   public boolean remove(Address address) {
-    return db.autoCommit(
+    // Prekeys go with the device (ON DELETE CASCADE); its envelopes are deleted after the device
+    // row, in the same transaction (see V4.sql).
+    return db.transaction(
         c -> {
+          boolean removed;
           try (PreparedStatement ps =
               c.prepareStatement("DELETE FROM devices WHERE account_id = ? AND device_id = ?")) {
             ps.setString(1, address.account().toString());
             ps.setInt(2, address.device().value());
-            return ps.executeUpdate() > 0;
+            removed = ps.executeUpdate() > 0;
           }
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM envelopes WHERE account_id = ? AND device_id = ?")) {
+            ps.setString(1, address.account().toString());
+            ps.setInt(2, address.device().value());
+            ps.executeUpdate();
+          }
+          return removed;
         });
   }
 

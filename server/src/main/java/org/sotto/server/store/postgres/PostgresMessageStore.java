@@ -1,28 +1,25 @@
 package org.sotto.server.store.postgres;
 
-import com.google.protobuf.ByteString;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.sotto.api.Address;
-import org.sotto.api.proto.Envelope;
 import org.sotto.server.store.MessageStore;
 import org.sotto.server.store.QueuedEnvelope;
 import org.sotto.server.store.StoreException;
+import org.sotto.server.store.sqlite.SqliteDatabase;
 
 /**
  * {@link MessageStore} on PostgreSQL, shared by every node. Inserts and acks go through a {@link
- * GroupWriter} (group commit); the dropped counters live in the database ({@code devices.dropped},
- * {@code store_counters}), so {@link #takeDropped} and {@link #droppedTotal} agree across nodes.
- * {@link #depth} and {@link #droppedTotal} are cluster-wide values read when asked (metrics
- * scrapes); while PostgreSQL is unreachable they return the last value read, since a metrics scrape
- * must not fail. Thread-safe.
+ * GroupWriter} (group commit), queue reads through a {@link QueueReader} (grouped reads); the
+ * dropped counters live in the database ({@code devices.dropped}, {@code store_counters}), so
+ * {@link #takeDropped} and {@link #droppedTotal} agree across nodes. {@link #depth} and {@link
+ * #droppedTotal} are cluster-wide values read when asked (metrics scrapes); while PostgreSQL is
+ * unreachable they return the last value read, since a metrics scrape must not fail. Thread-safe.
  */
 public final class PostgresMessageStore implements MessageStore, AutoCloseable {
   /**
@@ -30,12 +27,6 @@ public final class PostgresMessageStore implements MessageStore, AutoCloseable {
    * does not hold row locks (and the sends waiting on them) for seconds.
    */
   static final int EXPIRE_BATCH = 5_000;
-
-  private static final String FETCH =
-      """
-      SELECT seq, guid, type, source_account, source_device, client_ts, server_ts, content
-      FROM envelopes WHERE account_id = ? AND device_id = ? AND seq > ? ORDER BY seq LIMIT ?
-      """;
 
   private static final String TAKE_DROPPED =
       """
@@ -59,6 +50,8 @@ public final class PostgresMessageStore implements MessageStore, AutoCloseable {
 
   private final PostgresDatabase db;
   private final GroupWriter writer;
+  private final QueueReader reader;
+  private final QueueVacuum vacuum;
   private final AtomicLong lastDepth = new AtomicLong();
   private final AtomicLong lastDropped = new AtomicLong();
 
@@ -66,6 +59,8 @@ public final class PostgresMessageStore implements MessageStore, AutoCloseable {
   public PostgresMessageStore(PostgresDatabase db) {
     this.db = db;
     this.writer = new GroupWriter(db);
+    this.reader = new QueueReader(db);
+    this.vacuum = new QueueVacuum(db);
   }
 
   @Override
@@ -85,38 +80,7 @@ public final class PostgresMessageStore implements MessageStore, AutoCloseable {
     if (limit < 1) {
       return List.of();
     }
-    return db.autoCommit(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(FETCH)) {
-            ps.setString(1, device.account().toString());
-            ps.setInt(2, device.device().value());
-            ps.setLong(3, afterSeq);
-            ps.setInt(4, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-              List<QueuedEnvelope> out = new ArrayList<>();
-              while (rs.next()) {
-                out.add(new QueuedEnvelope(device, rs.getLong(1), envelope(device, rs)));
-              }
-              return out;
-            }
-          }
-        });
-  }
-
-  private static Envelope envelope(Address device, ResultSet rs) throws SQLException {
-    Envelope.Builder b =
-        Envelope.newBuilder()
-            .setGuid(ByteString.copyFrom(rs.getBytes(2)))
-            .setTypeValue(rs.getInt(3))
-            .setDestinationDevice(device.device().value())
-            .setClientTimestamp(rs.getLong(6))
-            .setServerTimestamp(rs.getLong(7))
-            .setContent(ByteString.copyFrom(rs.getBytes(8)));
-    String source = rs.getString(4);
-    if (source != null) {
-      b.setSourceAccount(source).setSourceDevice(rs.getInt(5));
-    }
-    return b.build();
+    return SqliteDatabase.join(reader.fetch(device, afterSeq, limit));
   }
 
   @Override
@@ -207,9 +171,19 @@ public final class PostgresMessageStore implements MessageStore, AutoCloseable {
     return writer.commits();
   }
 
-  /** Finishes queued inserts and acks, then stops the writers. */
+  /**
+   * Vacuums the queue table now if it holds at least {@code deadRows} dead rows (tests; the store
+   * does this by itself every few seconds, see {@link QueueVacuum}); true if it did.
+   */
+  public boolean vacuumIfOver(long deadRows) {
+    return vacuum.vacuumIfOver(deadRows);
+  }
+
+  /** Finishes queued inserts and acks, then stops the writers, queue readers and vacuum checks. */
   @Override
   public void close() {
+    vacuum.close();
     writer.close();
+    reader.close();
   }
 }

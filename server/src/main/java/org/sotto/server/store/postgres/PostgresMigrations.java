@@ -21,7 +21,7 @@ import org.sotto.server.store.StoreException;
  */
 public final class PostgresMigrations {
   /** Every migration, in order; the last one is the current schema version. */
-  static final List<Integer> VERSIONS = List.of(1, 2, 3);
+  static final List<Integer> VERSIONS = List.of(1, 2, 3, 4);
 
   /**
    * The advisory-lock key that serializes migrations across nodes ("SottoMig" in ASCII): any fixed

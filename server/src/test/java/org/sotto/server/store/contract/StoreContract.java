@@ -429,6 +429,56 @@ public abstract class StoreContract {
   }
 
   @Test
+  void messageFetch_manyConcurrentReaders_eachGetsExactlyItsOwnPage() throws Exception {
+    int devices = 40;
+    List<Account> accounts = new ArrayList<>();
+    List<List<QueuedEnvelope>> stored = new ArrayList<>();
+    for (int i = 0; i < devices; i++) {
+      Account a = account(null);
+      accounts.add(a);
+      List<Outgoing> batch = new ArrayList<>();
+      for (int j = 0; j <= i % 5; j++) {
+        batch.add(envelope(a.primary(), a.id() + "/" + j, NOW + j));
+      }
+      stored.add(stores.messages().insert(batch, 100).join());
+    }
+    // Readers start together, so a grouping store answers many in one statement.
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(devices);
+    try {
+      List<Future<List<QueuedEnvelope>>> pages = new ArrayList<>();
+      for (int i = 0; i < devices; i++) {
+        int k = i;
+        pages.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  // Odd readers skip their first envelope and ask for at most 2 of the rest.
+                  long after = k % 2 == 0 ? 0 : stored.get(k).get(0).seq();
+                  return stores.messages().fetch(accounts.get(k).primary(), after, 2);
+                }));
+      }
+      go.countDown();
+      for (int i = 0; i < devices; i++) {
+        List<QueuedEnvelope> mine = stored.get(i);
+        List<QueuedEnvelope> expected =
+            mine.subList(i % 2 == 0 ? 0 : 1, Math.min(mine.size(), i % 2 == 0 ? 2 : 3));
+        List<QueuedEnvelope> got = pages.get(i).get();
+        assertEquals(
+            expected.stream().map(QueuedEnvelope::seq).toList(),
+            got.stream().map(QueuedEnvelope::seq).toList(),
+            "device " + i);
+        for (int j = 0; j < got.size(); j++) {
+          assertEquals(expected.get(j).envelope(), got.get(j).envelope());
+          assertEquals(accounts.get(i).primary(), got.get(j).destination());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void messageInsert_oneDestinationGone_storesNoneOfTheSend() throws Exception {
     Account a = account(null);
     Address gone = new Address(a.id(), new DeviceId(9));

@@ -76,4 +76,55 @@ class PostgresServerIntegrationTest {
       assertEquals(200, status);
     }
   }
+
+  @Test
+  void sendOnNodeA_afterDeviceLinkedThenRemovedOnNodeB_isCheckedAgainstTheDatabase()
+      throws Exception {
+    try (PostgresTestDatabase database = PostgresTestDatabase.create();
+        TestServer nodeA = TestServer.startOnPostgres(database);
+        TestServer nodeB = TestServer.startOnPostgres(database)) {
+      TestClient a = nodeA.client();
+      TestClient b = nodeB.client();
+      TestDevice alice = a.register(null);
+      TestDevice bob1 = a.register(null);
+      assertEquals(200, send(a, alice, bob1, "one", bob1).status());
+      // Node A now remembers Bob's single device; node B links a second one.
+      TestDevice bob2 = b.link(bob1);
+      var both = send(a, alice, bob1, "two", bob1, bob2);
+      assertEquals(200, both.status(), "a remembered list is re-read before a 409: " + both.text());
+      var onlyFirst = send(a, alice, bob1, "stale", bob1);
+      assertEquals(409, onlyFirst.status(), onlyFirst.text());
+      assertTrue(onlyFirst.text().contains("\"missingDevices\":[2]"), onlyFirst.text());
+      var removed = b.call("DELETE", "/v1/devices/2", null, bob1);
+      assertEquals(204, removed.status(), removed.text());
+      var toGone = send(a, alice, bob1, "gone", bob1, bob2);
+      assertEquals(409, toGone.status(), toGone.text());
+      assertTrue(toGone.text().contains("\"extraDevices\":[2]"), toGone.text());
+      assertEquals(200, send(a, alice, bob1, "three", bob1).status());
+      try (TestSocket socket = TestSocket.delivery(nodeA.uri(), bob1)) {
+        List<String> texts =
+            socket.untilQueueEmpty().stream().map(e -> e.getContent().toStringUtf8()).toList();
+        assertEquals(List.of("one", "two", "three"), texts);
+      }
+    }
+  }
+
+  private static TestClient.Result send(
+      TestClient client, TestDevice sender, TestDevice recipient, String text, TestDevice... to) {
+    List<OutgoingMessage> messages =
+        java.util.Arrays.stream(to)
+            .map(
+                d ->
+                    new OutgoingMessage(
+                        1,
+                        d.address.device().value(),
+                        d.registrationId,
+                        text.getBytes(StandardCharsets.UTF_8)))
+            .toList();
+    return client.call(
+        "PUT",
+        "/v1/messages/" + recipient.account(),
+        new SendMessagesRequest(messages, System.currentTimeMillis()),
+        sender);
+  }
 }
