@@ -48,8 +48,10 @@ final class GroupWriter implements AutoCloseable {
   /**
    * Group transactions in flight per node: while one waits for its commit to be flushed, the next
    * group is already being built, which PostgreSQL then flushes together (its own group commit).
+   * Two, not more: each group costs PostgreSQL a few round trips whatever its size, and with four
+   * the groups were half as big for the same throughput in {@code bench/run cluster}.
    */
-  static final int WRITERS = 4;
+  static final int WRITERS = 2;
 
   /**
    * Operations waiting beyond this make callers wait (back-pressure) instead of growing memory

@@ -78,8 +78,9 @@ final class QueueVacuum implements AutoCloseable {
               }
             }
             try {
-              // SKIP_LOCKED: if autovacuum is already at it, leave it be.
-              s.execute("VACUUM (SKIP_LOCKED) envelopes");
+              // SKIP_LOCKED: if autovacuum is already at it, leave it be. ANALYZE: the queue's size
+              // swings, and plans should follow it. TRUNCATE false: see V4.sql.
+              s.execute("VACUUM (SKIP_LOCKED, ANALYZE, TRUNCATE false) envelopes");
             } finally {
               s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
             }
