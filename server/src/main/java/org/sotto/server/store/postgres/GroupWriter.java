@@ -12,13 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sotto.api.Address;
 import org.sotto.server.store.MessageStore.Outgoing;
 import org.sotto.server.store.QueuedEnvelope;
@@ -59,8 +54,6 @@ final class GroupWriter implements AutoCloseable {
    */
   static final int MAX_PENDING = 16_384;
 
-  private static final Logger log = LoggerFactory.getLogger(GroupWriter.class);
-
   private static final String ACK =
       """
       DELETE FROM envelopes e USING unnest(?::text[], ?::int[], ?::bytea[]) AS k(a, d, g)
@@ -69,9 +62,7 @@ final class GroupWriter implements AutoCloseable {
       """;
 
   /** One queued operation. */
-  private sealed interface Op permits InsertOp, DeleteOp {
-    CompletableFuture<?> result();
-  }
+  private sealed interface Op extends Grouper.Op permits InsertOp, DeleteOp {}
 
   private record InsertOp(
       List<Outgoing> batch, int maxQueue, CompletableFuture<List<QueuedEnvelope>> result)
@@ -81,81 +72,30 @@ final class GroupWriter implements AutoCloseable {
       implements Op {}
 
   private final PostgresDatabase db;
-  private final BlockingQueue<Op> pending = new ArrayBlockingQueue<>(MAX_PENDING);
-  private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong commits = new AtomicLong();
-  private volatile boolean closed;
+  private final Grouper<Op> grouper;
 
   GroupWriter(PostgresDatabase db) {
     this.db = db;
-    for (int i = 0; i < WRITERS; i++) {
-      Thread t = new Thread(this::loop, "postgres-writer-" + i);
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
-    }
+    this.grouper =
+        new Grouper<>("postgres-writer", WRITERS, MAX_GROUP, MAX_PENDING, g -> run(g, 1));
   }
 
   CompletableFuture<List<QueuedEnvelope>> insert(List<Outgoing> batch, int maxQueue) {
     CompletableFuture<List<QueuedEnvelope>> result = new CompletableFuture<>();
-    submit(new InsertOp(batch, maxQueue, result));
+    grouper.submit(new InsertOp(batch, maxQueue, result));
     return result;
   }
 
   CompletableFuture<List<Long>> delete(Address device, List<byte[]> guids) {
     CompletableFuture<List<Long>> result = new CompletableFuture<>();
-    submit(new DeleteOp(device, guids, result));
+    grouper.submit(new DeleteOp(device, guids, result));
     return result;
   }
 
   /** Group transactions committed so far. */
   long commits() {
     return commits.get();
-  }
-
-  private void submit(Op op) {
-    if (closed) {
-      op.result().completeExceptionally(new StoreException("database closed", null));
-      return;
-    }
-    try {
-      pending.put(op);
-      if (closed && threads.stream().noneMatch(Thread::isAlive)) {
-        failAll(drain(), new StoreException("database closed", null));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      op.result().completeExceptionally(new StoreException("interrupted", e));
-    }
-  }
-
-  private List<Op> drain() {
-    List<Op> left = new ArrayList<>();
-    pending.drainTo(left);
-    return left;
-  }
-
-  private void loop() {
-    List<Op> group = new ArrayList<>(MAX_GROUP);
-    while (!closed || !pending.isEmpty()) {
-      try {
-        Op first = pending.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        group.add(first);
-        pending.drainTo(group, MAX_GROUP - 1);
-        run(group, 1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (RuntimeException | Error e) {
-        log.error("group writer failed: {}", e.getClass().getName());
-        failAll(group, new StoreException("write failed", e));
-      } finally {
-        group.clear();
-      }
-    }
   }
 
   private void run(List<Op> group, int attempt) {
@@ -172,7 +112,7 @@ final class GroupWriter implements AutoCloseable {
       }
     } catch (SQLException e) {
       if (PostgresDatabase.isConnectionFailure(e)) {
-        failAll(group, db.failure("write", e));
+        Grouper.failAll(group, db.failure("write", e));
       } else if (group.size() > 1) {
         // One operation spoilt the group (a duplicate guid, a deadlock): each runs alone.
         for (Op op : group) {
@@ -181,17 +121,11 @@ final class GroupWriter implements AutoCloseable {
       } else if (PostgresDatabase.isRetryable(e) && attempt < PostgresDatabase.MAX_RETRIES) {
         run(group, attempt + 1);
       } else {
-        failAll(group, db.failure("write", e));
+        Grouper.failAll(group, db.failure("write", e));
       }
       return;
     }
     outcomes.complete();
-  }
-
-  private static void failAll(List<Op> ops, Throwable failure) {
-    for (Op op : ops) {
-      op.result().completeExceptionally(failure);
-    }
   }
 
   /** What each operation of a group yields, handed out only after the commit. */
@@ -308,14 +242,6 @@ final class GroupWriter implements AutoCloseable {
   /** Finishes queued operations, then stops the writer threads. */
   @Override
   public void close() {
-    closed = true;
-    for (Thread t : threads) {
-      try {
-        t.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    failAll(drain(), new StoreException("database closed", null));
+    grouper.close();
   }
 }

@@ -6,15 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.sotto.api.Address;
 import org.sotto.server.store.QueuedEnvelope;
-import org.sotto.server.store.StoreException;
 
 /**
  * Group reads of delivery queues on PostgreSQL: a few reader threads each take every queue read
@@ -56,74 +50,30 @@ final class QueueReader implements AutoCloseable {
       """
           .formatted(COLUMNS);
 
-  private static final Logger log = LoggerFactory.getLogger(QueueReader.class);
-
   private record Read(
-      Address device, long afterSeq, int limit, CompletableFuture<List<QueuedEnvelope>> result) {}
+      Address device, long afterSeq, int limit, CompletableFuture<List<QueuedEnvelope>> result)
+      implements Grouper.Op {}
 
   private final PostgresDatabase db;
-  private final BlockingQueue<Read> pending = new ArrayBlockingQueue<>(MAX_PENDING);
-  private final List<Thread> threads = new ArrayList<>();
-  private volatile boolean closed;
+  private final Grouper<Read> grouper;
 
   QueueReader(PostgresDatabase db) {
     this.db = db;
-    for (int i = 0; i < READERS; i++) {
-      Thread t = new Thread(this::loop, "postgres-reader-" + i);
-      t.setDaemon(true);
-      threads.add(t);
-      t.start();
-    }
+    this.grouper = new Grouper<>("postgres-reader", READERS, MAX_GROUP, MAX_PENDING, this::answer);
   }
 
   /** Up to {@code limit} envelopes queued for {@code device} after {@code afterSeq}, in order. */
   CompletableFuture<List<QueuedEnvelope>> fetch(Address device, long afterSeq, int limit) {
     CompletableFuture<List<QueuedEnvelope>> result = new CompletableFuture<>();
-    if (closed) {
-      result.completeExceptionally(new StoreException("database closed", null));
-      return result;
-    }
-    try {
-      pending.put(new Read(device, afterSeq, limit, result));
-      if (closed && threads.stream().noneMatch(Thread::isAlive)) {
-        failPending();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      result.completeExceptionally(new StoreException("interrupted", e));
-    }
+    grouper.submit(new Read(device, afterSeq, limit, result));
     return result;
   }
 
-  private void loop() {
-    List<Read> group = new ArrayList<>(MAX_GROUP);
-    while (!closed) {
-      try {
-        Read first = pending.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        group.add(first);
-        pending.drainTo(group, MAX_GROUP - 1);
-        List<List<QueuedEnvelope>> pages = db.autoCommit(c -> read(c, group));
-        for (int i = 0; i < group.size(); i++) {
-          group.get(i).result().complete(pages.get(i));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (RuntimeException | Error e) {
-        if (!(e instanceof StoreException)) {
-          log.error("queue reader failed: {}", e.getClass().getName());
-        }
-        for (Read r : group) {
-          r.result().completeExceptionally(e);
-        }
-      } finally {
-        group.clear();
-      }
+  private void answer(List<Read> group) {
+    List<List<QueuedEnvelope>> pages = db.autoCommit(c -> read(c, group));
+    for (int i = 0; i < group.size(); i++) {
+      group.get(i).result().complete(pages.get(i));
     }
-    failPending();
   }
 
   private static List<List<QueuedEnvelope>> read(Connection c, List<Read> group)
@@ -174,25 +124,9 @@ final class QueueReader implements AutoCloseable {
     return pages;
   }
 
-  private void failPending() {
-    List<Read> left = new ArrayList<>();
-    pending.drainTo(left);
-    for (Read r : left) {
-      r.result().completeExceptionally(new StoreException("database closed", null));
-    }
-  }
-
-  /** Stops the readers; reads still waiting fail. */
+  /** Answers the reads waiting, then stops the readers; later reads fail. */
   @Override
   public void close() {
-    closed = true;
-    for (Thread t : threads) {
-      try {
-        t.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    failPending();
+    grouper.close();
   }
 }
