@@ -60,6 +60,9 @@ final class Cluster implements AutoCloseable {
     }
   }
 
+  /** Distinguishes this run's node ids from any other's. */
+  private static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 8);
+
   private Path dataDir(int node) {
     return dir.resolve("node-" + name(node));
   }
@@ -70,7 +73,9 @@ final class Cluster implements AutoCloseable {
 
   private ServerProcess startNode(int node) throws Exception {
     List<String> a = new ArrayList<>(args);
-    a.addAll(List.of("--node-id", "node-" + name(node)));
+    // Unique on a shared Redis: a node left running elsewhere must not answer on this one's
+    // channel.
+    a.addAll(List.of("--node-id", "node-" + name(node) + "-" + RUN));
     return ServerProcess.start(
         dataDir(node), dir.resolve("node-" + name(node) + ".log"), a.toArray(String[]::new));
   }

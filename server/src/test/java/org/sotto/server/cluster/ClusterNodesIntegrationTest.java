@@ -31,9 +31,21 @@ class ClusterNodesIntegrationTest {
   @BeforeAll
   static void start() throws Exception {
     nodeA =
-        TestServer.start(c -> c.toBuilder().redisUrl(Redises.shared()).nodeId("node-a").build());
+        TestServer.start(c -> c.toBuilder().redisUrl(Redises.shared()).nodeId(nodeId("a")).build());
     nodeB =
-        TestServer.start(c -> c.toBuilder().redisUrl(Redises.shared()).nodeId("node-b").build());
+        TestServer.start(c -> c.toBuilder().redisUrl(Redises.shared()).nodeId(nodeId("b")).build());
+    // A node registers provisioning sockets in Redis only once its connection is up.
+    for (TestServer node : new TestServer[] {nodeA, nodeB}) {
+      await("a node's Redis is up", () -> Boolean.TRUE.equals(node.server().metrics().redisUp()));
+    }
+  }
+
+  /**
+   * A node id no other process on the shared Redis uses (a node left running by a benchmark or an
+   * earlier run would otherwise answer on the same channel).
+   */
+  private static String nodeId(String name) {
+    return "t" + name + "-" + java.util.UUID.randomUUID().toString().substring(0, 18);
   }
 
   @AfterAll
