@@ -170,8 +170,8 @@ public final class MessageRoutes {
     try {
       stored = SqliteDatabase.join(messages.insert(outgoing, limits.maxQueue()));
     } catch (StoreException e) {
-      // A device removed between the check and the commit fails the insert (foreign key): report
-      // the new device list rather than a storage error.
+      // A device removed between the check and the commit fails the insert (its row is gone):
+      // report the new device list rather than a storage error.
       checkDevices(req, existing(devices.devices(recipient), caller), sender);
       throw e;
     }

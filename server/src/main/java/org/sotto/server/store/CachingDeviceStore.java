@@ -3,6 +3,7 @@ package org.sotto.server.store;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.sotto.api.AccountId;
 import org.sotto.api.Address;
@@ -37,6 +38,9 @@ public final class CachingDeviceStore implements DeviceStore {
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<AccountId, Entry> cache = new ConcurrentHashMap<>();
 
+  /** Adds and removes through this store so far: a read that overlaps one is not remembered. */
+  private final AtomicLong changes = new AtomicLong();
+
   /** Caches over {@code store}. */
   public CachingDeviceStore(DeviceStore store) {
     this(store, System::nanoTime);
@@ -65,6 +69,7 @@ public final class CachingDeviceStore implements DeviceStore {
   }
 
   private List<DeviceRecord> read(AccountId account, long now) {
+    long before = changes.get();
     List<DeviceRecord> fresh = List.copyOf(store.devices(account));
     if (fresh.isEmpty()) {
       cache.remove(account);
@@ -73,8 +78,17 @@ public final class CachingDeviceStore implements DeviceStore {
         cache.clear();
       }
       cache.put(account, new Entry(fresh, now));
+      if (changes.get() != before) {
+        // An add or remove ran during the read: what was read may predate it.
+        cache.remove(account);
+      }
     }
     return fresh;
+  }
+
+  private void forget(AccountId account) {
+    changes.incrementAndGet();
+    cache.remove(account);
   }
 
   @Override
@@ -88,7 +102,7 @@ public final class CachingDeviceStore implements DeviceStore {
     try {
       return store.add(account, device, max);
     } finally {
-      cache.remove(account);
+      forget(account);
     }
   }
 
@@ -97,7 +111,7 @@ public final class CachingDeviceStore implements DeviceStore {
     try {
       return store.remove(address);
     } finally {
-      cache.remove(address.account());
+      forget(address.account());
     }
   }
 

@@ -21,11 +21,16 @@ class CachingDeviceStoreTest {
   private static final class CountingStore implements DeviceStore {
     final Map<AccountId, List<DeviceRecord>> lists = new HashMap<>();
     int reads;
+    Runnable duringRead = () -> {};
 
     @Override
     public List<DeviceRecord> devices(AccountId account) {
       reads++;
-      return new ArrayList<>(lists.getOrDefault(account, List.of()));
+      List<DeviceRecord> snapshot = new ArrayList<>(lists.getOrDefault(account, List.of()));
+      Runnable r = duringRead;
+      duringRead = () -> {};
+      r.run();
+      return snapshot;
     }
 
     @Override
@@ -105,5 +110,21 @@ class CachingDeviceStoreTest {
     assertEquals(List.of(), cached.recentDevices(bob));
     assertEquals(List.of(), cached.recentDevices(bob));
     assertEquals(2, store.reads, "an account without devices is read every time");
+  }
+
+  @Test
+  void recentDevices_readOverlappingAnAdd_isNotRemembered() throws Exception {
+    store.add(bob, null, 5);
+    // Another thread links a device while this read is under way: the read saw one device.
+    store.duringRead =
+        () -> {
+          try {
+            cached.add(bob, null, 5);
+          } catch (DeviceStore.TooManyDevicesException e) {
+            throw new AssertionError(e);
+          }
+        };
+    assertEquals(1, cached.recentDevices(bob).size());
+    assertEquals(2, cached.recentDevices(bob).size(), "the stale read was not cached");
   }
 }
