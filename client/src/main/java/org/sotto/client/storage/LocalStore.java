@@ -108,6 +108,8 @@ public final class LocalStore implements AutoCloseable {
   private final Condition unitsWaiting = lock.newCondition();
   private final AtomicLong commits = new AtomicLong();
   private final Thread committer;
+  // Forgotten on every rollback, so it never holds what the database does not.
+  private final RecordCache records = new RecordCache();
   // Guarded by lock.
   private int depth;
   private volatile boolean closed;
@@ -454,6 +456,14 @@ public final class LocalStore implements AutoCloseable {
     }
   }
 
+  /**
+   * The decrypted records the protocol store keeps in memory; forgotten by every rollback. Only for
+   * use inside this store's transactions.
+   */
+  RecordCache records() {
+    return records;
+  }
+
   /** Group commits so far (each one fsync): tests compare it with the number of units. */
   public long commits() {
     return commits.get();
@@ -510,6 +520,7 @@ public final class LocalStore implements AutoCloseable {
    * some I/O errors), the units before it in this batch are gone too: their commit fails.
    */
   private void rollbackUnit() {
+    records.clear();
     try {
       unitSql("ROLLBACK TO unit");
       unitSql("RELEASE unit");
@@ -594,6 +605,7 @@ public final class LocalStore implements AutoCloseable {
       commits.incrementAndGet();
       return null;
     } catch (SQLException e) {
+      records.clear();
       try {
         connection.rollback();
       } catch (SQLException notActive) {
@@ -665,6 +677,7 @@ public final class LocalStore implements AutoCloseable {
     }
     lock.lock();
     try {
+      records.clear();
       dataKey.destroy();
       try {
         if (unitStatement != null) {

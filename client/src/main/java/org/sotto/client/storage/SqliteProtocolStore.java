@@ -38,6 +38,9 @@ import org.sotto.protocol.state.SignedPreKeyRecord;
  * or {@link CorruptStoreException}); unknown prekey ids give {@link InvalidKeyException} as the
  * contract says.
  *
+ * <p>Sessions, identities and sender keys, once read or written, are kept decrypted in the store's
+ * {@link RecordCache} (forgotten on any rollback), so the loads a message makes skip the file.
+ *
  * <p>Thread-safe (each call is one transaction on the store's connection); as with every protocol
  * store, callers serialize the operations on one session.
  */
@@ -46,12 +49,14 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
 
   private final LocalStore store;
   private final FieldCipher cipher;
+  private final RecordCache records;
   private final IdentityKeyPair identityKeyPair;
   private final int registrationId;
 
   private SqliteProtocolStore(LocalStore store, IdentityKeyPair identity, int registrationId) {
     this.store = store;
     this.cipher = store.cipher();
+    this.records = store.records();
     this.identityKeyPair = identity;
     this.registrationId = registrationId;
   }
@@ -146,6 +151,11 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
     return run(
         c -> {
           IdentityKey old = readIdentity(c, address);
+          if (identityKey.equals(old)) {
+            // Every encryption and decryption saves the peer's key; most often it is unchanged,
+            // and rewriting it would cost a write in every message's commit.
+            return false;
+          }
           put(
               c,
               "identities",
@@ -153,11 +163,9 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
               identityKey.serialize(),
               address.name(),
               address.deviceId());
-          if (old == null || !old.equals(identityKey)) {
-            // Joins this transaction: the key and its ledger entry are stored together.
-            new IdentityLedger(store).stored(address.name(), identityKey, Instant.now());
-          }
-          return old != null && !old.equals(identityKey);
+          // Joins this transaction: the key and its ledger entry are stored together.
+          new IdentityLedger(store).stored(address.name(), identityKey, Instant.now());
+          return old != null;
         });
   }
 
@@ -393,6 +401,8 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
             ps.setString(1, name);
             ps.executeUpdate();
           }
+          // Which devices had sessions is not known here; forgetting all is simple and rare.
+          records.clear();
           return null;
         });
   }
@@ -477,8 +487,23 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
     }
   }
 
+  /** Whether {@code table}'s records are kept in the store's {@link RecordCache}. */
+  private static boolean cached(String table) {
+    return switch (table) {
+      case "sessions", "identities", "sender_keys" -> true;
+      default -> false;
+    };
+  }
+
   private byte[] get(Connection c, String table, String column, Object... key)
       throws SQLException, StorageException {
+    String cacheKey = cached(table) ? RecordCache.key(table, key) : null;
+    if (cacheKey != null) {
+      byte[] hit = records.get(cacheKey);
+      if (hit != null) {
+        return hit;
+      }
+    }
     try (PreparedStatement ps =
         c.prepareStatement("SELECT " + column + " FROM " + table + " WHERE " + where(table))) {
       bind(ps, 1, key);
@@ -486,7 +511,12 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
         if (!rs.next()) {
           return null;
         }
-        return cipher.decrypt(rs.getBytes(1), FieldCipher.rowId(table, column, key), table);
+        byte[] plaintext =
+            cipher.decrypt(rs.getBytes(1), FieldCipher.rowId(table, column, key), table);
+        if (cacheKey != null) {
+          records.put(cacheKey, plaintext);
+        }
+        return plaintext;
       }
     }
   }
@@ -528,6 +558,9 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
       ps.setBytes(key.length + 1, cipher.encrypt(plaintext, FieldCipher.rowId(table, column, key)));
       ps.executeUpdate();
     }
+    if (cached(table)) {
+      records.put(RecordCache.key(table, key), plaintext);
+    }
     return null;
   }
 
@@ -541,11 +574,14 @@ public final class SqliteProtocolStore implements SignalProtocolStore {
     }
   }
 
-  private static Void delete(Connection c, String table, Object... key) throws SQLException {
+  private Void delete(Connection c, String table, Object... key) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("DELETE FROM " + table + " WHERE " + where(table))) {
       bind(ps, 1, key);
       ps.executeUpdate();
+    }
+    if (cached(table)) {
+      records.remove(RecordCache.key(table, key));
     }
     return null;
   }

@@ -379,4 +379,69 @@ class SqliteProtocolStoreTest {
     assertFalse(bob.store.containsPreKey(3));
     assertTrue(bob.local.history().hasSeen(guid));
   }
+
+  @Test
+  void loadSession_afterRolledBackUnitAdvancedIt_returnsCommittedRecord() throws Exception {
+    alice = new Party("alice");
+    bob = new Party("bob");
+    new SessionBuilder(alice.store, bob.address).process(bob.bundle(4), NOW, rng);
+    byte[] committed = alice.store.loadSession(bob.address).serialize();
+
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            alice.local.atomically(
+                () -> {
+                  alice.encrypt(bob, "never sent");
+                  throw new IllegalStateException("send failed");
+                }));
+
+    assertArrayEquals(committed, alice.store.loadSession(bob.address).serialize());
+    alice.reopen();
+    assertArrayEquals(committed, alice.store.loadSession(bob.address).serialize());
+  }
+
+  @Test
+  void loadSession_repeated_isServedFromCacheAndEqualsStored() throws Exception {
+    alice = new Party("alice");
+    bob = new Party("bob");
+    new SessionBuilder(alice.store, bob.address).process(bob.bundle(5), NOW, rng);
+    alice.encrypt(bob, "one");
+    byte[] stored = alice.store.loadSession(bob.address).serialize();
+    assertTrue(alice.local.records().size() > 0, "the session was cached");
+    assertArrayEquals(stored, alice.store.loadSession(bob.address).serialize());
+    alice.reopen();
+    assertEquals(0, alice.local.records().size(), "a reopened store starts empty");
+    assertArrayEquals(stored, alice.store.loadSession(bob.address).serialize());
+  }
+
+  @Test
+  void saveIdentity_unchangedKey_writesNothing() throws Exception {
+    alice = new Party("alice");
+    IdentityKey key = IdentityKeyPair.generate(rng).identityKey();
+    ProtocolAddress peer = new ProtocolAddress(UUID.randomUUID().toString(), 1);
+    assertFalse(alice.store.saveIdentity(peer, key), "first save replaces nothing");
+    alice.local.pendingCommit().join();
+
+    // Hold commits back: a unit that wrote a row would leave its commit pending.
+    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    alice.local.commitGateForTest = gate;
+    try {
+      LocalStore.Staged<Boolean> again =
+          alice.local.atomicallyDeferred(() -> alice.store.saveIdentity(peer, key));
+      assertFalse(again.value(), "the same key replaces nothing");
+      assertTrue(again.durable().isDone(), "nothing was written, so nothing waits for a commit");
+
+      IdentityKey changed = IdentityKeyPair.generate(rng).identityKey();
+      LocalStore.Staged<Boolean> replaced =
+          alice.local.atomicallyDeferred(() -> alice.store.saveIdentity(peer, changed));
+      assertTrue(replaced.value(), "a new key replaces the old one");
+      assertFalse(replaced.durable().isDone(), "the new key waits for the held-back commit");
+    } finally {
+      gate.countDown();
+      alice.local.commitGateForTest = null;
+    }
+    alice.reopen();
+    assertFalse(alice.store.isTrustedIdentity(peer, key, Direction.SENDING));
+  }
 }
