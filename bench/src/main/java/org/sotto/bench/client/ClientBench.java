@@ -120,10 +120,16 @@ public final class ClientBench {
           result(s.line("cli_first_message"));
         }
         if (options.wants("sdk_end_to_end")) {
-          double sotto = sdkEndToEnd(options, server, tmp.resolve("sdk"));
+          SdkRun sdk = sdkEndToEnd(options, server, tmp.resolve("sdk"));
           log("bench: baseline, the raw relay for one pair");
           double baseline = RawRelay.onePairPerSecond(server, options.warmup(), options.seconds());
-          result(RunStats.rateLine("sdk_end_to_end", sotto, baseline));
+          result(
+              RunStats.rateLine("sdk_end_to_end", sdk.perSecond(), baseline)
+                  + String.format(
+                      Locale.ROOT,
+                      " client_cpu_us=%.0f server_cpu_us=%.0f",
+                      sdk.clientCpuMicros(),
+                      sdk.serverCpuMicros()));
         }
       } catch (Exception | Error e) {
         log("bench: the last lines of the server's log:\n%s", server.logTail());
@@ -213,10 +219,27 @@ public final class ClientBench {
   }
 
   /**
-   * Alice sends to Bob as fast as a window of {@link #WINDOW} unreceived messages allows; returns
-   * what Bob received (decrypted, stored, acked) per second over the measured window.
+   * What {@code sdk_end_to_end} measured: messages Bob received per second, and the CPU time per
+   * message of this JVM (both SDK clients) and of the server process over the same window.
    */
-  private static double sdkEndToEnd(ClientBenchOptions options, ServerProcess server, Path dir)
+  record SdkRun(double perSecond, double clientCpuMicros, double serverCpuMicros) {}
+
+  /** CPU time (user + system, all threads) a process has used so far, in microseconds. */
+  private static double cpuMicros(ProcessHandle process) {
+    return process
+            .info()
+            .totalCpuDuration()
+            .orElseThrow(() -> new IllegalStateException("the OS does not report CPU time"))
+            .toNanos()
+        / 1e3;
+  }
+
+  /**
+   * Alice sends to Bob as fast as a window of {@link #WINDOW} unreceived messages allows; returns
+   * what Bob received (decrypted, stored, acked) per second over the measured window, and the CPU
+   * time both processes spent per message meanwhile.
+   */
+  private static SdkRun sdkEndToEnd(ClientBenchOptions options, ServerProcess server, Path dir)
       throws Exception {
     log("bench: sdk_end_to_end, two SDK clients through the server");
     try (SottoClient alice =
@@ -264,16 +287,33 @@ public final class ClientBench {
                       }
                     }));
       }
-      double rate;
+      SdkRun run;
+      ProcessHandle self = ProcessHandle.current();
+      ProcessHandle serverProcess =
+          ProcessHandle.of(server.pid())
+              .orElseThrow(() -> new IllegalStateException("the server process is gone"));
       try {
         watch(options.warmup(), "warm-up", received, failure, server);
         long r0 = received.get();
         long t0 = System.nanoTime();
+        double client0 = cpuMicros(self);
+        double server0 = cpuMicros(serverProcess);
         watch(options.seconds(), "measured", received, failure, server);
         long r1 = received.get();
         long t1 = System.nanoTime();
-        rate = (r1 - r0) / ((t1 - t0) / 1e9);
-        log("  sdk: %d received in %.2f s = %.0f/s", r1 - r0, (t1 - t0) / 1e9, rate);
+        double messages = Math.max(1, r1 - r0);
+        run =
+            new SdkRun(
+                (r1 - r0) / ((t1 - t0) / 1e9),
+                (cpuMicros(self) - client0) / messages,
+                (cpuMicros(serverProcess) - server0) / messages);
+        log(
+            "  sdk: %d received in %.2f s = %.0f/s; CPU per message: SDKs %.0f us, server %.0f us",
+            r1 - r0,
+            (t1 - t0) / 1e9,
+            run.perSecond(),
+            run.clientCpuMicros(),
+            run.serverCpuMicros());
       } finally {
         stop.set(true);
         for (Thread t : senders) {
@@ -295,7 +335,7 @@ public final class ClientBench {
       if (received.get() > sent.get()) {
         throw new IllegalStateException("Bob received more messages than Alice sent");
       }
-      return rate;
+      return run;
     }
   }
 

@@ -35,8 +35,13 @@ record ClientBenchOptions(
   /** Measured seconds by default: many thousands of messages at the target rate. */
   static final double DEFAULT_SECONDS = 10;
 
-  /** Warm-up by default: the JIT compiles the SDK's and the server's hot paths in it. */
-  static final double DEFAULT_WARMUP = 10;
+  /**
+   * Warm-up by default: the JIT compiles the SDK's and the server's hot paths in it. Two SDK
+   * clients and a server on 2 cores keep their C2 compilers busy for over a minute: with 10 s the
+   * measured window showed about a third of the steady rate, and the rate still climbed until about
+   * 90 s (27 November runs with a 90 s warm-up).
+   */
+  static final double DEFAULT_WARMUP = 90;
 
   private static final Set<String> FLAGS =
       Set.of("--runs", "--seconds", "--warmup", "--server-classpath", "--figures", "--launcher");

@@ -16,7 +16,8 @@ class ClientBenchOptionsTest {
 
     assertEquals(5, o.runs());
     assertEquals(10, o.seconds());
-    assertEquals(10, o.warmup());
+    assertEquals(ClientBenchOptions.DEFAULT_WARMUP, o.warmup());
+    assertEquals(90, o.warmup());
     assertEquals("a:b", o.serverClasspath());
     assertEquals(Set.of("cli_first_message", "sdk_end_to_end"), o.figures());
   }
