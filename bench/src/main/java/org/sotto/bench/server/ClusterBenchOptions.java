@@ -27,7 +27,6 @@ record ClusterBenchOptions(
     int redisPort,
     String serverClasspath) {
 
-  /** Where PostgreSQL usually answers. */
   /**
    * Default warm-up per setup, in seconds: each setup starts new server JVMs, and on a 2-core
    * machine shared with PostgreSQL and the load generator their JIT compilers need 30–40 s to reach
@@ -35,6 +34,7 @@ record ClusterBenchOptions(
    */
   static final double DEFAULT_WARMUP = 40;
 
+  /** Where PostgreSQL usually answers. */
   static final String DEFAULT_POSTGRES = "127.0.0.1:5432";
 
   /** The user a local PostgreSQL trusts by default. */
