@@ -83,6 +83,14 @@ class ApiChecksTest {
   }
 
   @Test
+  void deviceIdParse_onlyOneToThreeDigits_accepted() {
+    assertEquals(7, DeviceId.parse("7").value());
+    for (String bad : new String[] {"", "1234", " 1", "1 ", "-1", "+1", "1.0", "0x1", "١"}) {
+      assertThrows(IllegalArgumentException.class, () -> DeviceId.parse(bad), bad);
+    }
+  }
+
+  @Test
   void sendMessages_emptyOrBadTimestampOrUnknownType_rejected() {
     OutgoingMessage ok = new OutgoingMessage(1, 1, 1, new byte[] {1});
     assertThrows(IllegalArgumentException.class, () -> new SendMessagesRequest(List.of(), 1));

@@ -146,6 +146,13 @@ public final class Authenticator {
 
   private void seen(AccountId account) {
     long today = clock.millis() / 86_400_000L;
+    // Read first: on almost every request the day is the one recorded, and a read does not write
+    // to the shared map. Two requests may both see a new day and both touch: touching is
+    // idempotent.
+    Long recorded = seenDay.get(account);
+    if (recorded != null && recorded == today) {
+      return;
+    }
     Long previous = seenDay.put(account, today);
     if (previous == null || previous != today) {
       accounts.touch(account, today);
