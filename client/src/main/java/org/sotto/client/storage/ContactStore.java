@@ -101,29 +101,52 @@ public final class ContactStore {
           try (PreparedStatement ps =
               c.prepareStatement("DELETE FROM contacts WHERE account_id = ?")) {
             ps.setString(1, accountId.toString());
-            return ps.executeUpdate() == 1;
+            boolean removed = ps.executeUpdate() == 1;
+            store.records().remove(profileKeyCacheKey(accountId.toString()));
+            return removed;
           }
         });
   }
 
   // ---- profile keys ----
 
-  /** The profile key {@code accountId} shared with us, if any. */
+  /**
+   * The key of {@code id}'s profile key in the store's {@link RecordCache}; an empty value there
+   * means "no profile key".
+   */
+  private static String profileKeyCacheKey(String id) {
+    return RecordCache.key("contacts.profile_key", id);
+  }
+
+  /**
+   * The profile key {@code accountId} shared with us, if any. Every send reads it (sealed or not),
+   * and every received message compares it, so the answer is kept in the store's {@link
+   * RecordCache} (forgotten on any rollback).
+   */
   public Optional<SecretBytes> profileKey(UUID accountId) throws StorageException {
     Objects.requireNonNull(accountId, "accountId");
     String id = accountId.toString();
     return store.transaction(
         c -> {
+          byte[] cached = store.records().get(profileKeyCacheKey(id));
+          if (cached != null) {
+            Optional<SecretBytes> hit =
+                cached.length == 0 ? Optional.empty() : Optional.of(SecretBytes.copyOf(cached));
+            Arrays.fill(cached, (byte) 0);
+            return hit;
+          }
           try (PreparedStatement ps =
               c.prepareStatement("SELECT profile_key_enc FROM contacts WHERE account_id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
               byte[] enc = rs.next() ? rs.getBytes(1) : null;
               if (enc == null) {
+                store.records().put(profileKeyCacheKey(id), new byte[0]);
                 return Optional.<SecretBytes>empty();
               }
               byte[] raw = store.cipher().decrypt(enc, row("profile_key_enc", id), TABLE);
               SecretBytes key = SecretBytes.copyOf(raw);
+              store.records().put(profileKeyCacheKey(id), raw);
               Arrays.fill(raw, (byte) 0);
               return Optional.of(key);
             }
@@ -147,24 +170,28 @@ public final class ContactStore {
     byte[] rawUak = accessKey.bytes();
     byte[] keyEnc = cipher.encrypt(rawKey, row("profile_key_enc", id));
     byte[] uakEnc = cipher.encrypt(rawUak, row("uak_enc", id));
-    Arrays.fill(rawKey, (byte) 0);
     Arrays.fill(rawUak, (byte) 0);
-    store.transaction(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  """
+    try {
+      store.transaction(
+          c -> {
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    """
                   INSERT INTO contacts (account_id, profile_key_enc, uak_enc) VALUES (?, ?, ?)
                   ON CONFLICT (account_id) DO UPDATE SET
                     profile_key_enc = excluded.profile_key_enc, uak_enc = excluded.uak_enc
                   """)) {
-            ps.setString(1, id);
-            ps.setBytes(2, keyEnc);
-            ps.setBytes(3, uakEnc);
-            ps.executeUpdate();
-          }
-          return null;
-        });
+              ps.setString(1, id);
+              ps.setBytes(2, keyEnc);
+              ps.setBytes(3, uakEnc);
+              ps.executeUpdate();
+            }
+            store.records().put(profileKeyCacheKey(id), rawKey);
+            return null;
+          });
+    } finally {
+      Arrays.fill(rawKey, (byte) 0);
+    }
   }
 
   /**
@@ -181,7 +208,9 @@ public final class ContactStore {
                       + " profile_name_enc = NULL"
                       + " WHERE account_id = ? AND profile_key_enc IS NOT NULL")) {
             ps.setString(1, accountId.toString());
-            return ps.executeUpdate() == 1;
+            boolean forgot = ps.executeUpdate() == 1;
+            store.records().put(profileKeyCacheKey(accountId.toString()), new byte[0]);
+            return forgot;
           }
         });
   }

@@ -140,4 +140,43 @@ class ContactProfileKeyTest {
     }
     return false;
   }
+
+  @Test
+  void profileKey_readInsideARolledBackUnit_isNotRemembered() throws Exception {
+    UUID id = UUID.randomUUID();
+    SecretBytes committed = random(32);
+    try (LocalStore store = LocalStore.create(folder, "a", null, rng)) {
+      store.contacts().putProfileKey(id, committed, random(16));
+      assertEquals(committed, store.contacts().profileKey(id).orElseThrow());
+      IllegalStateException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalStateException.class,
+              () ->
+                  store.atomically(
+                      () -> {
+                        store.contacts().putProfileKey(id, random(32), random(16));
+                        store.contacts().profileKey(id); // cached inside the unit
+                        throw new IllegalStateException("unit fails");
+                      }));
+      assertEquals("unit fails", e.getMessage());
+      assertEquals(committed, store.contacts().profileKey(id).orElseThrow());
+    }
+  }
+
+  @Test
+  void profileKey_afterForgetAndRemove_isEmptyWithoutReopening() throws Exception {
+    UUID id = UUID.randomUUID();
+    try (LocalStore store = LocalStore.create(folder, "a", null, rng)) {
+      assertTrue(store.contacts().profileKey(id).isEmpty(), "unknown contact");
+      store.contacts().putProfileKey(id, random(32), random(16));
+      assertTrue(store.contacts().profileKey(id).isPresent(), "known after put");
+      assertTrue(store.contacts().forgetProfileKey(id));
+      assertTrue(store.contacts().profileKey(id).isEmpty(), "forgotten");
+      SecretBytes again = random(32);
+      store.contacts().putProfileKey(id, again, random(16));
+      assertEquals(again, store.contacts().profileKey(id).orElseThrow());
+      assertTrue(store.contacts().remove(id));
+      assertTrue(store.contacts().profileKey(id).isEmpty(), "removed with its contact");
+    }
+  }
 }
