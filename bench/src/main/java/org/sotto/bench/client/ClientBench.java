@@ -301,7 +301,10 @@ public final class ClientBench {
         watch(options.seconds(), "measured", received, failure, server);
         long r1 = received.get();
         long t1 = System.nanoTime();
-        double messages = Math.max(1, r1 - r0);
+        if (r1 == r0) {
+          throw new IllegalStateException("Bob received nothing in the measured time");
+        }
+        double messages = r1 - r0;
         run =
             new SdkRun(
                 (r1 - r0) / ((t1 - t0) / 1e9),

@@ -457,8 +457,8 @@ public final class LocalStore implements AutoCloseable {
   }
 
   /**
-   * The decrypted records the protocol store keeps in memory; forgotten by every rollback. Only for
-   * use inside this store's transactions.
+   * The decrypted records the protocol and contact stores keep in memory; forgotten by every
+   * rollback. Only for use inside this store's transactions.
    */
   RecordCache records() {
     return records;

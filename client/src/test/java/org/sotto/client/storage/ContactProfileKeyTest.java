@@ -2,6 +2,7 @@ package org.sotto.client.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -149,7 +150,7 @@ class ContactProfileKeyTest {
       store.contacts().putProfileKey(id, committed, random(16));
       assertEquals(committed, store.contacts().profileKey(id).orElseThrow());
       IllegalStateException e =
-          org.junit.jupiter.api.Assertions.assertThrows(
+          assertThrows(
               IllegalStateException.class,
               () ->
                   store.atomically(

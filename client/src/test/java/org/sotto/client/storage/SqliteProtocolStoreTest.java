@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -424,7 +425,7 @@ class SqliteProtocolStoreTest {
     alice.local.pendingCommit().join();
 
     // Hold commits back: a unit that wrote a row would leave its commit pending.
-    java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch gate = new CountDownLatch(1);
     alice.local.commitGateForTest = gate;
     try {
       LocalStore.Staged<Boolean> again =

@@ -55,16 +55,15 @@ public final class Crypto {
    * method below uses its thread's instance from init to doFinal without calling out, so no use can
    * interleave with another on the same thread.
    */
-  private static final ThreadLocal<Mac> THREAD_HMAC =
-      ThreadLocal.withInitial(() -> instance(HMAC_SHA256));
+  private static final ThreadLocal<Mac> THREAD_HMAC = ThreadLocal.withInitial(Crypto::hmacInstance);
   private static final ThreadLocal<Cipher> THREAD_AES_CBC =
       ThreadLocal.withInitial(Crypto::aesCbcInstance);
 
   private Crypto() {}
 
-  private static Mac instance(String algorithm) {
+  private static Mac hmacInstance() {
     try {
-      return Mac.getInstance(algorithm, HMAC_PROVIDER);
+      return Mac.getInstance(HMAC_SHA256, HMAC_PROVIDER);
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("HMAC-SHA256 unavailable", e);
     }
@@ -101,7 +100,7 @@ public final class Crypto {
     try {
       mac = (Mac) THREAD_HMAC.get().clone();
     } catch (CloneNotSupportedException e) {
-      mac = instance(HMAC_SHA256);
+      mac = hmacInstance();
     }
     try {
       mac.init(new SecretKeySpec(key, HMAC_SHA256));
