@@ -179,9 +179,10 @@ public final class SottoServer implements AutoCloseable {
       routes.addAll(new ProfileRoutes(accounts).routes());
       routes.addAll(new AttachmentRoutes(attachments).routes());
       routes.addAll(new CertificateRoutes(serverKeys, config, accounts, random, clock).routes());
-      routes.addAll(
-          new MessageRoutes(accounts, devices, messages, bus, metrics, messageLimits, random, clock)
-              .routes());
+      MessageRoutes messageRoutes =
+          new MessageRoutes(
+              accounts, devices, messages, bus, metrics, messageLimits, random, clock);
+      routes.addAll(messageRoutes.routes());
       ProvisioningRoutes provisioning = new ProvisioningRoutes(provisioningHub);
       routes.addAll(provisioning.routes());
       OpenApi openApi = new OpenApi();
@@ -195,7 +196,8 @@ public final class SottoServer implements AutoCloseable {
               bus,
               metrics,
               Executors.newVirtualThreadPerTaskExecutor(),
-              clock);
+              clock,
+              messageRoutes);
 
       QueuedThreadPool threads = new QueuedThreadPool(MAX_PLATFORM_THREADS);
       threads.setName("jetty");

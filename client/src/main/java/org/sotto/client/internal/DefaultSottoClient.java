@@ -38,6 +38,7 @@ import org.sotto.client.storage.StoredMessage;
 import org.sotto.client.storage.UncheckedStorageException;
 import org.sotto.client.transport.DeliveryConnection;
 import org.sotto.client.transport.HttpStatusException;
+import org.sotto.client.transport.SendConnection;
 import org.sotto.client.transport.ServerApi;
 import org.sotto.client.transport.TransportException;
 import org.sotto.protocol.IdentityKeyPair;
@@ -75,6 +76,8 @@ public final class DefaultSottoClient implements SottoClient {
   private final SqliteProtocolStore protocol;
   private final AccountRecord account;
   private final ServerApi api;
+  // Normal sends, over a socket once the client keeps sending; closed with the client.
+  private final SendConnection sends;
   private final Clock clock;
   private final ProtocolAddress local;
   private final PreKeys preKeys;
@@ -122,6 +125,7 @@ public final class DefaultSottoClient implements SottoClient {
     this.protocol = protocol;
     this.account = account;
     this.api = api;
+    this.sends = SendConnection.of(api, account.credentials());
     this.clock = clock;
     this.rng = rng;
     this.local = new ProtocolAddress(account.accountId(), account.deviceId());
@@ -131,7 +135,7 @@ public final class DefaultSottoClient implements SottoClient {
     this.sealed = new SealedSender(store, protocol, api, local, clock);
     this.sender =
         new MessageSender(
-            api, store, protocol, sessions, local, clock, rng, sealed, profiles, lock);
+            api, sends, store, protocol, sessions, local, clock, rng, sealed, profiles, lock);
     this.attachments = new Attachments(store, api, rng);
     this.timers = new ExpireTimers(store);
     this.processor =
@@ -957,6 +961,7 @@ public final class DefaultSottoClient implements SottoClient {
   public void close() throws SottoException {
     stopReceiving();
     receipts.close();
+    sends.close();
     Errors.storage(
         () -> {
           store.close();

@@ -17,6 +17,7 @@ import org.sotto.client.storage.SqliteProtocolStore;
 import org.sotto.client.storage.StorageException;
 import org.sotto.client.storage.UncheckedStorageException;
 import org.sotto.client.transport.HttpStatusException;
+import org.sotto.client.transport.SendConnection;
 import org.sotto.client.transport.SendResult;
 import org.sotto.client.transport.ServerApi;
 import org.sotto.client.transport.TransportException;
@@ -65,6 +66,8 @@ final class MessageSender {
   private static final int HTTP_UNAUTHORIZED = 401;
 
   private final ServerApi api;
+  // Normal (not sealed) sends: over the send socket once the client keeps sending.
+  private final SendConnection sends;
   private final LocalStore store;
   private final SqliteProtocolStore protocol;
   private final Sessions sessions;
@@ -78,6 +81,7 @@ final class MessageSender {
 
   MessageSender(
       ServerApi api,
+      SendConnection sends,
       LocalStore store,
       SqliteProtocolStore protocol,
       Sessions sessions,
@@ -88,6 +92,7 @@ final class MessageSender {
       Profiles profiles,
       ReentrantLock clientLock) {
     this.api = api;
+    this.sends = sends;
     this.store = store;
     this.protocol = protocol;
     this.sessions = sessions;
@@ -179,7 +184,7 @@ final class MessageSender {
       SendMessagesRequest request = new SendMessagesRequest(staged.value(), timestamp);
       SendResult result;
       if (accessKey == null) {
-        result = unlocked(() -> afterCommit(staged, () -> api.send(account, request)));
+        result = unlocked(() -> afterCommit(staged, () -> sends.send(account, request)));
       } else {
         try {
           byte[] key = accessKey;

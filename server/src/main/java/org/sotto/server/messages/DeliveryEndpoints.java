@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.sotto.api.Address;
 import org.sotto.api.dto.ErrorResponse;
 import org.sotto.server.auth.Authenticator;
 import org.sotto.server.auth.Caller;
@@ -18,9 +20,9 @@ import org.sotto.server.store.MessageStore;
 import org.sotto.server.store.StoreException;
 
 /**
- * The delivery WebSocket endpoint {@value #DELIVERY_PATH}: authenticates the upgrade with the
- * device's Basic credentials (a bare 401 and no upgrade otherwise) and sets the WebSocket limits
- * shared by every socket of the server.
+ * The delivery WebSocket endpoint {@value #DELIVERY_PATH} and the send WebSocket endpoint {@value
+ * #SEND_PATH}: authenticates the upgrade with the device's Basic credentials (a bare 401 and no
+ * upgrade otherwise) and sets the WebSocket limits shared by every socket of the server.
  *
  * <p><b>Keep-alive:</b> the server does not ping. A connection that carries no frame in either
  * direction for {@link #IDLE_TIMEOUT} is closed; clients keep theirs open by sending a WebSocket
@@ -32,6 +34,9 @@ public final class DeliveryEndpoints {
   /** The path of the delivery WebSocket. */
   public static final String DELIVERY_PATH = "/v1/websocket";
 
+  /** The path of the send WebSocket ({@link SendSocket}). */
+  public static final String SEND_PATH = "/v1/websocket/send";
+
   /** How often clients are expected to ping; documented for client authors. */
   public static final Duration CLIENT_PING_INTERVAL = Duration.ofSeconds(30);
 
@@ -42,10 +47,10 @@ public final class DeliveryEndpoints {
   public static final Duration IDLE_TIMEOUT = CLIENT_PING_INTERVAL.multipliedBy(3);
 
   /**
-   * Largest frame a client may send: an ack of ~3,500 guids. Clients only ever send acks, so
-   * anything larger is abuse and is closed with 1009.
+   * Largest frame a client may send: a send of {@link SocketSends#MAX_SEND_FRAME_BYTES} (acks are
+   * far smaller); anything larger is closed with 1009, and such a send goes over HTTP.
    */
-  static final int MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+  static final int MAX_CLIENT_MESSAGE_BYTES = SocketSends.MAX_SEND_FRAME_BYTES;
 
   /**
    * Read buffer per connection while a frame is being read (Jetty pools these and holds none for an
@@ -59,21 +64,27 @@ public final class DeliveryEndpoints {
   private final ServerMetrics metrics;
   private final Executor executor;
   private final Clock clock;
+  private final SocketSends sends;
 
-  /** The endpoint; drains run on {@code executor} (virtual threads). */
+  /**
+   * The endpoint; drains and sends run on {@code executor} (virtual threads), sends through {@code
+   * routes}.
+   */
   public DeliveryEndpoints(
       Authenticator authenticator,
       MessageStore store,
       MessageBus bus,
       ServerMetrics metrics,
       Executor executor,
-      Clock clock) {
+      Clock clock,
+      MessageRoutes routes) {
     this.authenticator = authenticator;
     this.store = store;
     this.bus = bus;
     this.metrics = metrics;
     this.executor = executor;
     this.clock = clock;
+    this.sends = new SocketSends(routes);
   }
 
   /** Sets the shared WebSocket limits on {@code container} and maps {@value #DELIVERY_PATH}. */
@@ -86,23 +97,35 @@ public final class DeliveryEndpoints {
     container.addMapping(
         DELIVERY_PATH,
         (request, response, callback) -> {
-          Caller caller;
-          try {
-            caller = authenticator.authenticate(request.getHeaders(), Access.DEVICE);
-          } catch (ApiException e) {
-            refuse(response, callback, e, metrics);
-            return null;
-          } catch (StoreException e) {
-            refuse(
-                response,
-                callback,
-                new ApiException(503, "unavailable", "storage is unavailable"),
-                metrics);
-            return null;
-          }
-          return new DeliverySocket(
-              ((Caller.Device) caller).address(), store, bus, metrics, executor, clock);
+          Address device = authenticate(request, response, callback);
+          return device == null
+              ? null
+              : new DeliverySocket(device, store, bus, metrics, executor, clock);
         });
+    container.addMapping(
+        SEND_PATH,
+        (request, response, callback) -> {
+          Address device = authenticate(request, response, callback);
+          return device == null ? null : new SendSocket(device, sends, executor);
+        });
+  }
+
+  /** The upgrading device, or null after answering the refusal. */
+  private Address authenticate(
+      Request request, Response response, org.eclipse.jetty.util.Callback callback) {
+    try {
+      return ((Caller.Device) authenticator.authenticate(request.getHeaders(), Access.DEVICE))
+          .address();
+    } catch (ApiException e) {
+      refuse(response, callback, e, metrics);
+    } catch (StoreException e) {
+      refuse(
+          response,
+          callback,
+          new ApiException(503, "unavailable", "storage is unavailable"),
+          metrics);
+    }
+    return null;
   }
 
   /** Answers a refused upgrade with the JSON error and no upgrade. */

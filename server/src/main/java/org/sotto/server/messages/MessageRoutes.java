@@ -114,6 +114,17 @@ public final class MessageRoutes {
                 call -> {
                   throw upgradeRequired();
                 })
+            .errors(401, 426),
+        Route.of(
+                "GET",
+                DeliveryEndpoints.SEND_PATH,
+                Access.DEVICE,
+                Void.class,
+                "Send WebSocket (upgrade only): SendRequest frames, each answered by a "
+                    + "SendResponse with its id, as PUT /v1/messages/{accountId} would answer it",
+                call -> {
+                  throw upgradeRequired();
+                })
             .errors(401, 426));
   }
 
@@ -129,6 +140,12 @@ public final class MessageRoutes {
       throw ApiException.badRequest("invalid_field", "accountId: not an account id");
     }
     Caller caller = call.caller();
+    checkAccess(recipient, caller);
+    return send(recipient, caller, call.body(SendMessagesRequest.class));
+  }
+
+  /** A sealed-sender caller must prove the recipient's unidentified-access key. */
+  private void checkAccess(AccountId recipient, Caller caller) {
     if (caller instanceof Caller.Unidentified u) {
       // Unknown account and wrong key look the same: no existence oracle for anonymous callers.
       byte[] expected = accounts.unidentifiedAccessKey(recipient).orElse(null);
@@ -136,7 +153,17 @@ public final class MessageRoutes {
         throw ApiException.unauthorized();
       }
     }
-    SendMessagesRequest req = call.body(SendMessagesRequest.class);
+  }
+
+  /**
+   * The send itself, after the caller's access was checked: validates the device list, stores one
+   * envelope per device durably, then tells live connections. Used by the HTTP route and by the
+   * delivery socket's sends.
+   *
+   * @throws ApiException 404, 409, 410 or 413 as the route answers them
+   * @throws StoreException the store failed; nothing was stored
+   */
+  SendMessagesResponse send(AccountId recipient, Caller caller, SendMessagesRequest req) {
     checkMessages(req, caller);
     Address sender = caller instanceof Caller.Device d ? d.address() : null;
     try {
