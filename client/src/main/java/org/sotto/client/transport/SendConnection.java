@@ -236,6 +236,11 @@ public final class SendConnection implements AutoCloseable {
     ws.abort();
   }
 
+  /** Whether the socket is open now (tests). */
+  synchronized boolean socketOpen() {
+    return socket != null;
+  }
+
   /** Closes the socket; sends still waiting fail. Later sends use HTTP. Idempotent. */
   @Override
   public void close() {

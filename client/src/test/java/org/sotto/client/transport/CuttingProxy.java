@@ -19,7 +19,7 @@ final class CuttingProxy implements AutoCloseable {
   private final URI target;
   private final AtomicLong upstreamBytes = new AtomicLong();
   private final AtomicBoolean cut = new AtomicBoolean();
-  private final long cutAfter;
+  private volatile long cutAfter;
 
   /** A proxy to {@code target} that cuts once after {@code cutAfter} upstream bytes. */
   CuttingProxy(URI target, long cutAfter) throws IOException {
@@ -32,6 +32,12 @@ final class CuttingProxy implements AutoCloseable {
   /** The proxy's base URI. */
   URI uri() {
     return URI.create("http://127.0.0.1:" + listener.getLocalPort());
+  }
+
+  /** Cuts (again) once {@code moreBytes} more have gone upstream, counting from now. */
+  void cutAfterMore(long moreBytes) {
+    cutAfter = upstreamBytes.get() + moreBytes;
+    cut.set(false);
   }
 
   /** Whether the cut has happened. */
