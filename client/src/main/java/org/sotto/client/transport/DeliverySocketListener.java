@@ -7,8 +7,8 @@ import org.sotto.api.proto.ServerFrame;
 
 /**
  * The JDK WebSocket callbacks of one {@link DeliveryConnection} attempt ({@code gen}): reassembles
- * and decodes frames, reads the next frame only after the previous one was handled, and reports
- * everything else to the connection. The JDK calls it one callback at a time.
+ * and decodes frames, is called for the next frame only after the previous one was handled, and
+ * reports everything else to the connection. The JDK calls it one callback at a time.
  */
 final class DeliverySocketListener implements WebSocket.Listener {
   private final DeliveryConnection owner;
@@ -26,7 +26,10 @@ final class DeliverySocketListener implements WebSocket.Listener {
       ws.abort();
       return;
     }
-    ws.request(1);
+    // Unbounded demand: the JDK still calls back one frame at a time, and reads the next one only
+    // after the callback returns, so a slow listener still slows the stream. Asking for one frame
+    // at a time instead made the JDK re-schedule its reader, on another thread, after every frame.
+    ws.request(Long.MAX_VALUE);
   }
 
   @Override
@@ -44,7 +47,6 @@ final class DeliverySocketListener implements WebSocket.Listener {
           gen, ws, "unexpected " + frame.getFrameCase() + " frame on the delivery socket");
       return null;
     }
-    ws.request(1);
     return null;
   }
 
@@ -57,14 +59,12 @@ final class DeliverySocketListener implements WebSocket.Listener {
   @Override
   public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
     owner.inbound();
-    ws.request(1);
     return null;
   }
 
   @Override
   public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
     owner.inbound(); // the JDK answers with a pong itself
-    ws.request(1);
     return null;
   }
 

@@ -306,7 +306,8 @@ public final class SendConnection implements AutoCloseable {
 
     @Override
     public void onOpen(WebSocket ws) {
-      ws.request(1);
+      // Unbounded demand: answers are small and handled at once (see DeliverySocketListener).
+      ws.request(Long.MAX_VALUE);
     }
 
     @Override
@@ -331,7 +332,6 @@ public final class SendConnection implements AutoCloseable {
           waiting.complete(frame.getSendResponse());
         }
       }
-      ws.request(1);
       return null;
     }
 

@@ -64,11 +64,19 @@ class LocalStoreGroupCommitTest {
   }
 
   /** Whether another connection sees the message: only a committed one is visible there. */
+  /**
+   * Whether another connection sees {@code guid}'s row. One query at a time: on a connection shared
+   * by several threads, a query started while another is still open would read that one's older
+   * snapshot, and miss a commit that happened in between.
+   */
   private boolean committed(UUID guid) throws Exception {
-    try (PreparedStatement ps = reader.prepareStatement("SELECT 1 FROM messages WHERE guid = ?")) {
-      ps.setString(1, guid.toString());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
+    synchronized (reader) {
+      try (PreparedStatement ps =
+          reader.prepareStatement("SELECT 1 FROM messages WHERE guid = ?")) {
+        ps.setString(1, guid.toString());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
       }
     }
   }

@@ -214,6 +214,9 @@ class AuthorizationMatrixIntegrationTest {
               "GET /v1/websocket",
               (ctx, actor, r) -> assertEquals(426, r.status())), // the caller's own queue only
           Map.entry(
+              "GET /v1/websocket/send",
+              (ctx, actor, r) -> assertEquals(426, r.status())), // sends as the caller only
+          Map.entry(
               "PUT /v1/messages/{accountId}",
               (ctx, actor, r) -> {
                 // Sending to anyone is the point; it stores envelopes and reads nothing.
