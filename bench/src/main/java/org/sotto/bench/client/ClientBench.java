@@ -19,6 +19,7 @@ import org.sotto.bench.server.RawRelay;
 import org.sotto.bench.server.ServerProcess;
 import org.sotto.client.IncomingMessage;
 import org.sotto.client.MessageListener;
+import org.sotto.client.Receipt;
 import org.sotto.client.ReceiveError;
 import org.sotto.client.SottoClient;
 
@@ -266,6 +267,29 @@ public final class ClientBench {
                   null, new IllegalStateException("Bob could not read a message: " + error.kind()));
             }
           });
+      // Alice's app runs as Bob's does: it receives too (Bob's delivery receipts), so her session
+      // is acknowledged and her later messages are plain SignalMessages, as in any conversation.
+      AtomicLong receipts = new AtomicLong();
+      alice.startReceiving(
+          new MessageListener() {
+            @Override
+            public void onMessage(IncomingMessage message) {
+              failure.compareAndSet(
+                  null, new IllegalStateException("Alice received a message nobody sent"));
+            }
+
+            @Override
+            public void onReceipt(Receipt receipt) {
+              receipts.incrementAndGet();
+            }
+
+            @Override
+            public void onError(ReceiveError error) {
+              failure.compareAndSet(
+                  null,
+                  new IllegalStateException("Alice could not read a receipt: " + error.kind()));
+            }
+          });
       AccountId to = bob.accountId();
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> senders = new ArrayList<>();
@@ -332,6 +356,11 @@ public final class ClientBench {
         Thread.sleep(10);
       }
       bob.stopReceiving();
+      alice.stopReceiving();
+      if (receipts.get() == 0) {
+        throw new IllegalStateException("Alice received no delivery receipt from Bob");
+      }
+      log("  sdk: Alice received %d delivery receipts (batches) from Bob", receipts.get());
       if (failure.get() != null) {
         throw new IllegalStateException("sdk_end_to_end failed", failure.get());
       }

@@ -251,7 +251,7 @@ public final class SenderCertificate {
     if (!anySigned) {
       throw new InvalidCertificateException("server certificate is not signed by a trust root");
     }
-    if (!signer.key().verifySignature(certificate, signature)) {
+    if (!VerifiedSignatures.verify(signer.key(), certificate, signature)) {
       throw new InvalidCertificateException(
           "sender certificate is not signed by its server certificate");
     }

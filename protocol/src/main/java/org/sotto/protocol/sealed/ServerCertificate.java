@@ -126,7 +126,7 @@ public final class ServerCertificate {
   }
 
   boolean isSignedBy(ECPublicKey trustRoot) {
-    return trustRoot.verifySignature(certificate, signature);
+    return VerifiedSignatures.verify(trustRoot, certificate, signature);
   }
 
   /** The key id, an unsigned 32-bit value (compare with {@link Integer#toUnsignedLong}). */

@@ -70,6 +70,33 @@ class SenderCertificateTest {
   }
 
   @Test
+  void validate_signaturesRememberedFromAnEarlierCheck_expiryRootAndAlterationsStillChecked()
+      throws Exception {
+    SenderCertificate cert = authority.issue(ALICE, alice.identityKey(), 5_000);
+    cert.validate(authority.trustRoot.publicKey(), 0);
+    cert.validate(authority.trustRoot.publicKey(), 0);
+
+    assertThrows(
+        InvalidCertificateException.class,
+        () -> cert.validate(authority.trustRoot.publicKey(), 5_001));
+    assertThrows(
+        InvalidCertificateException.class,
+        () -> cert.validate(ECKeyPair.generate(rng).publicKey(), 0));
+    SealedProtos.SenderCertificate outer =
+        SealedProtos.SenderCertificate.parseFrom(cert.serialize());
+    SealedProtos.SenderCertificate.Certificate later =
+        SealedProtos.SenderCertificate.Certificate.parseFrom(outer.getCertificate()).toBuilder()
+            .setExpires(Long.MAX_VALUE)
+            .build();
+    SenderCertificate altered =
+        SenderCertificate.fromBytes(
+            outer.toBuilder().setCertificate(later.toByteString()).build().toByteArray());
+    assertThrows(
+        InvalidCertificateException.class,
+        () -> altered.validate(authority.trustRoot.publicKey(), 0));
+  }
+
+  @Test
   void validate_otherTrustRoot_throwsInvalidCertificate() {
     SenderCertificate cert = authority.issue(ALICE, alice.identityKey(), 5_000);
     ECPublicKey otherRoot = ECKeyPair.generate(rng).publicKey();
