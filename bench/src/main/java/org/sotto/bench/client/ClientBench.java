@@ -120,17 +120,23 @@ public final class ClientBench {
           RunStats s = firstMessage(java, options, server, tmp.resolve("cli"));
           result(s.line("cli_first_message"));
         }
+        SdkRun firstContact = null;
+        SdkRun contacts = null;
         if (options.wants("sdk_end_to_end")) {
-          SdkRun sdk = sdkEndToEnd(options, server, tmp.resolve("sdk"));
+          firstContact = sdkEndToEnd(options, server, tmp.resolve("sdk"), false);
+        }
+        if (options.wants("sdk_contacts")) {
+          contacts = sdkEndToEnd(options, server, tmp.resolve("sdk-contacts"), true);
+        }
+        if (firstContact != null || contacts != null) {
           log("bench: baseline, the raw relay for one pair");
           double baseline = RawRelay.onePairPerSecond(server, options.warmup(), options.seconds());
-          result(
-              RunStats.rateLine("sdk_end_to_end", sdk.perSecond(), baseline)
-                  + String.format(
-                      Locale.ROOT,
-                      " client_cpu_us=%.0f server_cpu_us=%.0f",
-                      sdk.clientCpuMicros(),
-                      sdk.serverCpuMicros()));
+          if (firstContact != null) {
+            result(sdkLine("sdk_end_to_end", firstContact, baseline));
+          }
+          if (contacts != null) {
+            result(sdkLine("sdk_contacts", contacts, baseline));
+          }
         }
       } catch (Exception | Error e) {
         log("bench: the last lines of the server's log:\n%s", server.logTail());
@@ -225,6 +231,15 @@ public final class ClientBench {
    */
   record SdkRun(double perSecond, double clientCpuMicros, double serverCpuMicros) {}
 
+  private static String sdkLine(String figure, SdkRun run, double baseline) {
+    return RunStats.rateLine(figure, run.perSecond(), baseline)
+        + String.format(
+            Locale.ROOT,
+            " client_cpu_us=%.0f server_cpu_us=%.0f",
+            run.clientCpuMicros(),
+            run.serverCpuMicros());
+  }
+
   /** CPU time (user + system, all threads) a process has used so far, in microseconds. */
   private static double cpuMicros(ProcessHandle process) {
     return process
@@ -240,9 +255,13 @@ public final class ClientBench {
    * what Bob received (decrypted, stored, acked) per second over the measured window, and the CPU
    * time both processes spent per message meanwhile.
    */
-  private static SdkRun sdkEndToEnd(ClientBenchOptions options, ServerProcess server, Path dir)
+  private static SdkRun sdkEndToEnd(
+      ClientBenchOptions options, ServerProcess server, Path dir, boolean contacts)
       throws Exception {
-    log("bench: sdk_end_to_end, two SDK clients through the server");
+    log(
+        "bench: %s, two SDK clients through the server%s",
+        contacts ? "sdk_contacts" : "sdk_end_to_end",
+        contacts ? ", both receiving (Alice's sends are sealed once Bob's receipts arrive)" : "");
     try (SottoClient alice =
             SottoClient.register(server.uri(), "sdk_alice", dir.resolve("alice"), null);
         SottoClient bob = SottoClient.register(server.uri(), "sdk_bob", dir.resolve("bob"), null)) {
@@ -267,29 +286,33 @@ public final class ClientBench {
                   null, new IllegalStateException("Bob could not read a message: " + error.kind()));
             }
           });
-      // Alice's app runs as Bob's does: it receives too (Bob's delivery receipts), so her session
-      // is acknowledged and her later messages are plain SignalMessages, as in any conversation.
+      // sdk_contacts: Alice's app receives too. Bob's delivery receipts bring his profile key, so
+      // her later messages are sealed (and, her session being acknowledged, SignalMessages), as
+      // between any two contacts. sdk_end_to_end: she only sends, every message a first-contact
+      // PreKeySignalMessage, sent normally.
       AtomicLong receipts = new AtomicLong();
-      alice.startReceiving(
-          new MessageListener() {
-            @Override
-            public void onMessage(IncomingMessage message) {
-              failure.compareAndSet(
-                  null, new IllegalStateException("Alice received a message nobody sent"));
-            }
+      if (contacts) {
+        alice.startReceiving(
+            new MessageListener() {
+              @Override
+              public void onMessage(IncomingMessage message) {
+                failure.compareAndSet(
+                    null, new IllegalStateException("Alice received a message nobody sent"));
+              }
 
-            @Override
-            public void onReceipt(Receipt receipt) {
-              receipts.incrementAndGet();
-            }
+              @Override
+              public void onReceipt(Receipt receipt) {
+                receipts.incrementAndGet();
+              }
 
-            @Override
-            public void onError(ReceiveError error) {
-              failure.compareAndSet(
-                  null,
-                  new IllegalStateException("Alice could not read a receipt: " + error.kind()));
-            }
-          });
+              @Override
+              public void onError(ReceiveError error) {
+                failure.compareAndSet(
+                    null,
+                    new IllegalStateException("Alice could not read a receipt: " + error.kind()));
+              }
+            });
+      }
       AccountId to = bob.accountId();
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> senders = new ArrayList<>();
@@ -356,11 +379,13 @@ public final class ClientBench {
         Thread.sleep(10);
       }
       bob.stopReceiving();
-      alice.stopReceiving();
-      if (receipts.get() == 0) {
-        throw new IllegalStateException("Alice received no delivery receipt from Bob");
+      if (contacts) {
+        alice.stopReceiving();
+        if (receipts.get() == 0) {
+          throw new IllegalStateException("Alice received no delivery receipt from Bob");
+        }
+        log("  sdk: Alice received %d delivery receipts (batches) from Bob", receipts.get());
       }
-      log("  sdk: Alice received %d delivery receipts (batches) from Bob", receipts.get());
       if (failure.get() != null) {
         throw new IllegalStateException("sdk_end_to_end failed", failure.get());
       }

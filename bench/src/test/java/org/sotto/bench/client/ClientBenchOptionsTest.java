@@ -23,6 +23,18 @@ class ClientBenchOptionsTest {
   }
 
   @Test
+  void parse_sdkContacts_onlyWhenNamed() {
+    ClientBenchOptions named =
+        ClientBenchOptions.parse(
+            new String[] {"--server-classpath", "cp", "--figures", "sdk_end_to_end,sdk_contacts"});
+
+    assertTrue(named.wants("sdk_contacts"));
+    assertTrue(named.wants("sdk_end_to_end"));
+    assertFalse(
+        ClientBenchOptions.parse(new String[] {"--server-classpath", "cp"}).wants("sdk_contacts"));
+  }
+
+  @Test
   void parse_bothFlagForms_takeTheirValues() {
     ClientBenchOptions o =
         ClientBenchOptions.parse(
