@@ -263,8 +263,14 @@ public final class ClientBench {
         contacts ? "sdk_contacts" : "sdk_end_to_end",
         contacts ? ", both receiving (Alice's sends are sealed once Bob's receipts arrive)" : "");
     try (SottoClient alice =
-            SottoClient.register(server.uri(), "sdk_alice", dir.resolve("alice"), null);
-        SottoClient bob = SottoClient.register(server.uri(), "sdk_bob", dir.resolve("bob"), null)) {
+            SottoClient.register(
+                server.uri(),
+                (contacts ? "contacts_alice" : "sdk_alice"),
+                dir.resolve("alice"),
+                null);
+        SottoClient bob =
+            SottoClient.register(
+                server.uri(), (contacts ? "contacts_bob" : "sdk_bob"), dir.resolve("bob"), null)) {
       AtomicLong received = new AtomicLong();
       AtomicLong sent = new AtomicLong();
       Semaphore window = new Semaphore(WINDOW);
