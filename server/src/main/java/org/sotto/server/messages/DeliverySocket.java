@@ -1,7 +1,6 @@
 package org.sotto.server.messages;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ import org.sotto.server.store.QueuedEnvelope;
  * something to push, and signals that arrive meanwhile are folded into that drain. An idle
  * connection holds a handful of fields. Thread-safe.
  */
-public final class DeliverySocket implements Session.Listener, MessageBus.Listener {
+public final class DeliverySocket extends ClientFrameSocket implements MessageBus.Listener {
   /** Envelopes read from the store per query while pushing a queue. */
   static final int PAGE = 64;
 
@@ -58,7 +57,6 @@ public final class DeliverySocket implements Session.Listener, MessageBus.Listen
   private final Clock clock;
   private final AtomicInteger signals = new AtomicInteger();
 
-  private volatile Session session;
   private volatile MessageBus.Registration registration;
   private volatile boolean closed;
 
@@ -73,6 +71,7 @@ public final class DeliverySocket implements Session.Listener, MessageBus.Listen
       ServerMetrics metrics,
       Executor executor,
       Clock clock) {
+    super("delivery");
     this.device = device;
     this.store = store;
     this.bus = bus;
@@ -162,14 +161,7 @@ public final class DeliverySocket implements Session.Listener, MessageBus.Listen
   }
 
   @Override
-  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    ClientFrame frame;
-    try {
-      frame = ClientFrame.parseFrom(payload);
-    } catch (InvalidProtocolBufferException e) {
-      reject(StatusCode.BAD_PAYLOAD, "malformed frame", callback);
-      return;
-    }
+  void onFrame(ClientFrame frame, Callback callback) {
     if (frame.getFrameCase() != ClientFrame.FrameCase.ACK) {
       reject(StatusCode.BAD_DATA, "unsupported frame", callback);
       return;
@@ -200,21 +192,6 @@ public final class DeliverySocket implements Session.Listener, MessageBus.Listen
               session.demand();
             },
             executor);
-  }
-
-  @Override
-  public void onWebSocketText(String message) {
-    reject(StatusCode.BAD_DATA, "binary frames only", Callback.NOOP);
-  }
-
-  private void reject(int code, String reason, Callback callback) {
-    callback.succeed();
-    session.close(code, reason, Callback.NOOP);
-  }
-
-  @Override
-  public void onWebSocketError(Throwable cause) {
-    log.debug("delivery socket error: {}", cause.getClass().getSimpleName());
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.sotto.server.messages;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +29,7 @@ import org.sotto.api.proto.ServerFrame;
  * finishes. Answers may come in any order. Nothing is registered on the message bus: a send socket
  * never receives envelopes. Thread-safe.
  */
-public final class SendSocket implements Session.Listener {
+public final class SendSocket extends ClientFrameSocket {
   /**
    * Sends of one socket being stored at once: enough for one busy device to fill the store's group
    * commits, while what it can make the server hold stays bounded (this many frames of at most
@@ -47,9 +46,8 @@ public final class SendSocket implements Session.Listener {
   // Answers come from several threads; Jetty is handed one frame at a time.
   private final Object sendLock = new Object();
 
-  private volatile Session session;
-
   SendSocket(Address device, SocketSends sends, Executor executor) {
+    super("send");
     this.device = device;
     this.sends = sends;
     this.executor = executor;
@@ -62,14 +60,7 @@ public final class SendSocket implements Session.Listener {
   }
 
   @Override
-  public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
-    ClientFrame frame;
-    try {
-      frame = ClientFrame.parseFrom(payload);
-    } catch (InvalidProtocolBufferException e) {
-      reject(StatusCode.BAD_PAYLOAD, "malformed frame", callback);
-      return;
-    }
+  void onFrame(ClientFrame frame, Callback callback) {
     if (frame.getFrameCase() != ClientFrame.FrameCase.SEND) {
       reject(StatusCode.BAD_DATA, "unsupported frame", callback);
       return;
@@ -107,20 +98,5 @@ public final class SendSocket implements Session.Listener {
     if (now < MAX_SENDS_IN_FLIGHT) {
       session.demand();
     }
-  }
-
-  @Override
-  public void onWebSocketText(String message) {
-    reject(StatusCode.BAD_DATA, "binary frames only", Callback.NOOP);
-  }
-
-  private void reject(int code, String reason, Callback callback) {
-    callback.succeed();
-    session.close(code, reason, Callback.NOOP);
-  }
-
-  @Override
-  public void onWebSocketError(Throwable cause) {
-    log.debug("send socket error: {}", cause.getClass().getSimpleName());
   }
 }
