@@ -962,6 +962,7 @@ public final class DefaultSottoClient implements SottoClient {
     stopReceiving();
     receipts.close();
     sends.close();
+    sealed.close();
     Errors.storage(
         () -> {
           store.close();

@@ -33,7 +33,6 @@ import org.sotto.protocol.ecc.ECPublicKey;
 import org.sotto.protocol.message.PreKeySignalMessage;
 import org.sotto.protocol.message.SignalMessage;
 import org.sotto.protocol.sealed.SealedDecryptionResult;
-import org.sotto.protocol.sealed.SealedSessionCipher;
 
 /**
  * Turns one delivered envelope into a stored message: skips envelopes already stored, decrypts the
@@ -346,8 +345,7 @@ final class EnvelopeProcessor {
     }
     byte[] content = e.getContent().toByteArray();
     Instant now = clock.instant();
-    SealedDecryptionResult r =
-        new SealedSessionCipher(protocol, local).decrypt(content, root.get(), now, rng);
+    SealedDecryptionResult r = sealed.cipher().decrypt(content, root.get(), now, rng);
     AccountId sender = AccountId.parse(r.senderUuid());
     ProtocolAddress from = new ProtocolAddress(sender.toString(), r.senderDeviceId());
     return storePlaintext(guid, sender, from, r.plaintext(), now);

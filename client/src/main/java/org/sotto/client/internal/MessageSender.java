@@ -319,7 +319,7 @@ final class MessageSender {
   private OutgoingMessage encryptSealed(
       int device, ProtocolAddress remote, byte[] plaintext, SenderCertificate certificate)
       throws UntrustedIdentityException, SottoException, SessionCannotSend {
-    SealedSessionCipher cipher = new SealedSessionCipher(protocol, local);
+    SealedSessionCipher cipher = sealed.cipher();
     byte[] content;
     try {
       content = cipher.encrypt(remote, certificate, plaintext, clock.instant(), rng);

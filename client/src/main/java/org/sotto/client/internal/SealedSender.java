@@ -16,7 +16,9 @@ import org.sotto.protocol.InvalidCertificateException;
 import org.sotto.protocol.InvalidKeyException;
 import org.sotto.protocol.ProtocolAddress;
 import org.sotto.protocol.ecc.ECPublicKey;
+import org.sotto.protocol.sealed.SealedSessionCipher;
 import org.sotto.protocol.sealed.SenderCertificate;
+import org.sotto.protocol.sealed.StaticAgreements;
 
 /**
  * What sealed sending and receiving need besides the sessions: the server's sealed-sender trust
@@ -48,6 +50,8 @@ final class SealedSender {
   private final ServerApi api;
   private final ProtocolAddress local;
   private final Clock clock;
+  // The static layer's agreements with contacts, kept for this client's life.
+  private final StaticAgreements agreements = new StaticAgreements();
 
   // Cached; guarded by the client lock.
   private SenderCertificate certificate;
@@ -63,6 +67,19 @@ final class SealedSender {
     this.api = api;
     this.local = local;
     this.clock = clock;
+  }
+
+  /**
+   * A sealed-sender cipher for this device that keeps each contact's static agreement (one scalar
+   * multiplication saved per sealed message sent or received).
+   */
+  SealedSessionCipher cipher() {
+    return new SealedSessionCipher(protocol, local, agreements);
+  }
+
+  /** Wipes the kept agreements (the client is closing). */
+  void close() {
+    agreements.close();
   }
 
   /** The pinned trust root, if one was pinned. */

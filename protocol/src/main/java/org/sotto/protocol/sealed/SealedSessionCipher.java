@@ -45,11 +45,37 @@ import org.sotto.protocol.state.SignalProtocolStore;
 public final class SealedSessionCipher {
   private final SignalProtocolStore store;
   private final ProtocolAddress localAddress;
+  private final StaticAgreements agreements; // null: every agreement computed
 
   /** A cipher for the device {@code localAddress} whose keys are in {@code store}. */
   public SealedSessionCipher(SignalProtocolStore store, ProtocolAddress localAddress) {
     this.store = Objects.requireNonNull(store, "store");
     this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+    this.agreements = null;
+  }
+
+  /**
+   * As {@link #SealedSessionCipher(SignalProtocolStore, ProtocolAddress)}, taking the static
+   * layer's agreement from {@code agreements} (the device's memo) instead of computing it for every
+   * message. The bytes sealed and opened are the same.
+   */
+  public SealedSessionCipher(
+      SignalProtocolStore store, ProtocolAddress localAddress, StaticAgreements agreements) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.localAddress = Objects.requireNonNull(localAddress, "localAddress");
+    this.agreements = Objects.requireNonNull(agreements, "agreements");
+  }
+
+  /**
+   * The agreement of our identity key with {@code theirs}, from {@code agreements} (the memo) when
+   * there is one.
+   */
+  private static byte[] staticAgreement(
+      StaticAgreements agreements, IdentityKeyPair ours, ECPublicKey theirs)
+      throws InvalidKeyException {
+    return agreements == null
+        ? ours.privateKey().calculateAgreement(theirs)
+        : agreements.agree(ours.privateKey(), ours.identityKey().publicKey(), theirs);
   }
 
   /**
@@ -75,7 +101,7 @@ public final class SealedSessionCipher {
     Objects.requireNonNull(plaintext, "plaintext");
     IdentityKey recipient = checkedRecipient(destination, senderCertificate);
     // Everything that can fail happens before the session advances.
-    Sealer sealer = new Sealer(recipient, store.getIdentityKeyPair(), rng);
+    Sealer sealer = new Sealer(recipient, store.getIdentityKeyPair(), rng, agreements);
     CiphertextMessage message =
         new SessionCipher(store, localAddress, destination).encrypt(plaintext, now, rng);
     return sealer.seal(
@@ -98,7 +124,8 @@ public final class SealedSessionCipher {
           InvalidKeyException {
     Objects.requireNonNull(content, "content");
     IdentityKey recipient = checkedRecipient(destination, content.senderCertificate());
-    return new Sealer(recipient, store.getIdentityKeyPair(), rng).seal(content.serialize());
+    return new Sealer(recipient, store.getIdentityKeyPair(), rng, agreements)
+        .seal(content.serialize());
   }
 
   /**
@@ -140,7 +167,9 @@ public final class SealedSessionCipher {
       ECPublicKey senderIdentity = ECPublicKey.fromBytes(staticBytes);
       SealedV1Keys.LayerKeys statics =
           SealedV1Keys.statics(
-              ours.privateKey(), senderIdentity, ephemeral.chainKey, envelope.encryptedStatic());
+              staticAgreement(agreements, ours, senderIdentity),
+              ephemeral.chainKey,
+              envelope.encryptedStatic());
       contentBytes =
           SealedV1Keys.decrypt(statics, envelope.encryptedMessage(), "sealed sender content");
     } catch (InvalidKeyException e) {
@@ -263,20 +292,25 @@ public final class SealedSessionCipher {
   static byte[] seal(
       IdentityKey recipient, IdentityKeyPair sender, byte[] contentBytes, SecureRandom rng)
       throws InvalidKeyException {
-    return new Sealer(recipient, sender, rng).seal(contentBytes);
+    return new Sealer(recipient, sender, rng, null).seal(contentBytes);
   }
 
   /**
    * One envelope from {@code sender} to {@code recipient}, prepared up to the content: the
    * ephemeral key, the encrypted sender identity and the static layer's keys. Both agreements
-   * happen here, so an unusable recipient key fails before any content is encrypted.
+   * happen here (the static one from {@code agreements} when given), so an unusable recipient key
+   * fails before any content is encrypted.
    */
   private static final class Sealer {
     private final ECPublicKey ephemeralPublic;
     private final byte[] encryptedStatic;
     private final SealedV1Keys.LayerKeys staticKeys;
 
-    Sealer(IdentityKey recipient, IdentityKeyPair sender, SecureRandom rng)
+    Sealer(
+        IdentityKey recipient,
+        IdentityKeyPair sender,
+        SecureRandom rng,
+        StaticAgreements agreements)
         throws InvalidKeyException {
       ECKeyPair ephemeral = ECKeyPair.generate(rng);
       ECPublicKey recipientKey = recipient.publicKey();
@@ -287,7 +321,9 @@ public final class SealedSessionCipher {
       this.encryptedStatic = SealedV1Keys.encrypt(ephemeralKeys, sender.identityKey().serialize());
       this.staticKeys =
           SealedV1Keys.statics(
-              sender.privateKey(), recipientKey, ephemeralKeys.chainKey, encryptedStatic);
+              staticAgreement(agreements, sender, recipientKey),
+              ephemeralKeys.chainKey,
+              encryptedStatic);
     }
 
     byte[] seal(byte[] contentBytes) {

@@ -80,8 +80,13 @@ final class SealedV1Keys {
   static LayerKeys statics(
       ECPrivateKey ours, ECPublicKey theirs, byte[] ephemeralChainKey, byte[] encryptedStatic)
       throws InvalidKeyException {
+    return statics(ours.calculateAgreement(theirs), ephemeralChainKey, encryptedStatic);
+  }
+
+  /** The static layer's keys from the identity keys' agreement {@code shared}, computed already. */
+  static LayerKeys statics(byte[] shared, byte[] ephemeralChainKey, byte[] encryptedStatic) {
     byte[] salt = concat(ephemeralChainKey, encryptedStatic);
-    return new LayerKeys(derive(ours.calculateAgreement(theirs), salt));
+    return new LayerKeys(derive(shared, salt));
   }
 
   /** AES-256-CTR of {@code plaintext}, then the truncated MAC of the ciphertext. */

@@ -59,6 +59,73 @@ class SealedSessionCipherTest {
   }
 
   @Test
+  void staticAgreementMemo_onEitherSide_sealsAndOpensTheSameWayAndIsReused() throws Exception {
+    alice.startSessionWith(bob, true);
+    try (StaticAgreements aliceMemo = new StaticAgreements();
+        StaticAgreements bobMemo = new StaticAgreements()) {
+      SealedSessionCipher aliceWithMemo =
+          new SealedSessionCipher(alice.store, alice.address, aliceMemo);
+      SealedSessionCipher bobWithMemo = new SealedSessionCipher(bob.store, bob.address, bobMemo);
+      for (int i = 0; i < 3; i++) {
+        byte[] fromMemo =
+            aliceWithMemo.encrypt(
+                bob.address, authority.issue(alice), utf8("memo " + i), TestParty.NOW, rng);
+        // Opened without a memo: the bytes are what a sender without one seals.
+        assertEquals("memo " + i, text(open(bob, fromMemo)));
+        byte[] plain = sealed(alice, bob, "plain " + i);
+        assertEquals(
+            "plain " + i,
+            text(bobWithMemo.decrypt(plain, authority.trustRoot.publicKey(), TestParty.NOW, rng)));
+      }
+      // One contact each: the agreement is kept once and reused for every message.
+      assertEquals(1, aliceMemo.size());
+      assertEquals(1, bobMemo.size());
+      assertEquals("StaticAgreements[1 held, redacted]", aliceMemo.toString());
+
+      // An altered message still fails its MAC with the memo, and changes nothing.
+      byte[] altered = sealed(alice, bob, "x");
+      altered[altered.length - 1] ^= 1;
+      byte[] session = bob.sessionBytes(alice);
+      assertThrows(
+          InvalidMessageException.class,
+          () -> bobWithMemo.decrypt(altered, authority.trustRoot.publicKey(), TestParty.NOW, rng));
+      assertArrayEquals(session, bob.sessionBytes(alice));
+    }
+  }
+
+  @Test
+  void staticAgreementMemo_afterClose_keepsNothing() throws Exception {
+    StaticAgreements memo = new StaticAgreements();
+    ECKeyPair ours = ECKeyPair.generate(rng);
+    ECPublicKey theirs = ECKeyPair.generate(rng).publicKey();
+    byte[] first = memo.agree(ours.privateKey(), ours.publicKey(), theirs);
+    assertArrayEquals(first, memo.agree(ours.privateKey(), ours.publicKey(), theirs));
+    assertArrayEquals(ours.privateKey().calculateAgreement(theirs), first);
+    assertEquals(1, memo.size());
+    byte[] lowOrder = new byte[ECPublicKey.SERIALIZED_LENGTH];
+    lowOrder[0] = ECPublicKey.TYPE_DJB;
+    ECPublicKey zero = ECPublicKey.fromBytes(lowOrder);
+    assertThrows(
+        org.sotto.protocol.InvalidKeyException.class,
+        () -> memo.agree(ours.privateKey(), ours.publicKey(), zero));
+    assertEquals(1, memo.size());
+    memo.close();
+    assertEquals(0, memo.size());
+    assertArrayEquals(first, memo.agree(ours.privateKey(), ours.publicKey(), theirs));
+    assertEquals(0, memo.size());
+  }
+
+  @Test
+  void staticAgreementMemo_beyondCapacity_keepsTheMostRecent() throws Exception {
+    StaticAgreements memo = new StaticAgreements();
+    ECKeyPair ours = ECKeyPair.generate(rng);
+    for (int i = 0; i < StaticAgreements.CAPACITY + 5; i++) {
+      memo.agree(ours.privateKey(), ours.publicKey(), ECKeyPair.generate(rng).publicKey());
+    }
+    assertEquals(StaticAgreements.CAPACITY, memo.size());
+  }
+
+  @Test
   void sealedMessage_wireFormat_versionByteAndFieldsAsLibsignal() throws Exception {
     alice.startSessionWith(bob, true);
     byte[] sealed = sealed(alice, bob, "x");
