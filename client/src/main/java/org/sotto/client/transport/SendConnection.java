@@ -91,6 +91,7 @@ public final class SendConnection implements AutoCloseable {
     this.uri = Http.webSocket(api.server(), PATH);
     this.http = api.httpClient();
     this.credentials = credentials;
+    this.retryAtNanos = System.nanoTime(); // nanoTime has no fixed origin: "now", not 0
     this.idleCheck =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("sotto-send-socket").unstarted(r));
@@ -169,14 +170,18 @@ public final class SendConnection implements AutoCloseable {
       // Opened under the lock: concurrent first sends wait for one handshake, not start several.
       Listener l = new Listener();
       WebSocket ws;
+      CompletableFuture<WebSocket> opening =
+          http.newWebSocketBuilder()
+              .header("Authorization", credentials.authorization())
+              .connectTimeout(ServerApi.CONNECT_TIMEOUT)
+              .buildAsync(uri, l);
       try {
-        ws =
-            http.newWebSocketBuilder()
-                .header("Authorization", credentials.authorization())
-                .connectTimeout(ServerApi.CONNECT_TIMEOUT)
-                .buildAsync(uri, l)
-                .get(ServerApi.CONNECT_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        ws = opening.get(ServerApi.CONNECT_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        opening.thenAccept(WebSocket::abort); // not wanted any more, should it still open
+        throw e;
       } catch (ExecutionException | TimeoutException e) {
+        opening.thenAccept(WebSocket::abort);
         retryAtNanos = System.nanoTime() + RETRY_AFTER.toNanos();
         log.log(
             System.Logger.Level.INFO,

@@ -59,6 +59,15 @@ public final class SendSocket extends ClientFrameSocket {
     s.demand();
   }
 
+  /** Demands the next frame; a socket that closed meanwhile has none to give. */
+  private void demandQuietly() {
+    try {
+      session.demand();
+    } catch (RuntimeException e) {
+      log.debug("no demand on a closed send socket: {}", e.getClass().getSimpleName());
+    }
+  }
+
   @Override
   void onFrame(ClientFrame frame, Callback callback) {
     if (frame.getFrameCase() != ClientFrame.FrameCase.SEND) {
@@ -91,7 +100,7 @@ public final class SendSocket extends ClientFrameSocket {
             log.debug("send answer not queued: {}", e.getClass().getSimpleName());
           } finally {
             if (inFlight.getAndDecrement() == MAX_SENDS_IN_FLIGHT) {
-              session.demand();
+              demandQuietly();
             }
           }
         });
