@@ -114,6 +114,29 @@ class SendConnectionIntegrationTest {
   }
 
   @Test
+  void send_twoFullSizeEnvelopes_goOverTheSocketAndTheServerTakesThem() throws Exception {
+    Device alice = Fixtures.register(api, null);
+    Device bob = Fixtures.register(api, null);
+    Device bob2 = Fixtures.link(bob);
+    // The largest content the server stores, for two devices: the client's frame limit must not
+    // exceed what the server's send socket takes, or such a send would close the socket.
+    byte[] full = new byte[256 * 1024];
+    List<OutgoingMessage> messages = new ArrayList<>();
+    for (Device d : List.of(bob, bob2)) {
+      messages.add(
+          new OutgoingMessage(1, d.address().device().value(), d.keys().registrationId, full));
+    }
+    try (SendConnection c = SendConnection.of(alice.api(), alice.credentials())) {
+      c.send(bob.account(), Fixtures.textTo("small", bob, bob2));
+      assertEquals(
+          new SendResult.Sent(2), c.send(bob.account(), new SendMessagesRequest(messages, 1L)));
+      assertTrue(c.socketOpen(), "two full-size envelopes fit one frame");
+      assertEquals(
+          new SendResult.Sent(2), c.send(bob.account(), Fixtures.textTo("after", bob, bob2)));
+    }
+  }
+
+  @Test
   void send_tooLargeForOneFrame_goesOverHttp() throws Exception {
     Device alice = Fixtures.register(api, null);
     Device bob = Fixtures.register(api, null);

@@ -102,6 +102,9 @@ class SealedSessionCipherTest {
     assertArrayEquals(first, memo.agree(ours.privateKey(), ours.publicKey(), theirs));
     assertArrayEquals(ours.privateKey().calculateAgreement(theirs), first);
     assertEquals(1, memo.size());
+    // Kept, not recomputed: the same public keys answer from memory whatever private key comes.
+    assertArrayEquals(
+        first, memo.agree(ECKeyPair.generate(rng).privateKey(), ours.publicKey(), theirs));
     byte[] lowOrder = new byte[ECPublicKey.SERIALIZED_LENGTH];
     lowOrder[0] = ECPublicKey.TYPE_DJB;
     ECPublicKey zero = ECPublicKey.fromBytes(lowOrder);

@@ -33,6 +33,15 @@ class VerifiedSignaturesTest {
   }
 
   @Test
+  void verify_rememberedBytes_areAnsweredWithoutTheCheck() {
+    byte[] bogus = new byte[64];
+    // Never valid; once its exact bytes are remembered, the memo alone answers.
+    assertFalse(VerifiedSignatures.verify(signer.publicKey(), message, bogus));
+    VerifiedSignatures.add(VerifiedSignatures.key(signer.publicKey().serialize(), message, bogus));
+    assertTrue(VerifiedSignatures.verify(signer.publicKey(), message, bogus));
+  }
+
+  @Test
   void verify_invalidSignature_isNeverRemembered() {
     byte[] forged = signature.clone();
     forged[5] ^= 1;

@@ -47,10 +47,18 @@ public final class DeliveryEndpoints {
   public static final Duration IDLE_TIMEOUT = CLIENT_PING_INTERVAL.multipliedBy(3);
 
   /**
-   * Largest frame a client may send: a send of {@link SocketSends#MAX_SEND_FRAME_BYTES} (acks are
-   * far smaller); anything larger is closed with 1009, and such a send goes over HTTP.
+   * Largest frame a client may send on any socket: a send of {@link
+   * SocketSends#MAX_SEND_FRAME_BYTES}; anything larger is closed with 1009, and such a send goes
+   * over HTTP. The delivery socket lowers its own limit to {@link #MAX_ACK_FRAME_BYTES}.
    */
   static final int MAX_CLIENT_MESSAGE_BYTES = SocketSends.MAX_SEND_FRAME_BYTES;
+
+  /**
+   * Largest frame on the delivery socket: an ack of ~3,500 guids. A delivery socket only ever
+   * receives acks, so anything larger is abuse and is closed with 1009; with 20,000 of them open,
+   * none may make the server buffer a send-sized frame.
+   */
+  static final int MAX_ACK_FRAME_BYTES = 64 * 1024;
 
   /**
    * Read buffer per connection while a frame is being read (Jetty pools these and holds none for an
@@ -87,7 +95,10 @@ public final class DeliveryEndpoints {
     this.sends = new SocketSends(routes);
   }
 
-  /** Sets the shared WebSocket limits on {@code container} and maps {@value #DELIVERY_PATH}. */
+  /**
+   * Sets the shared WebSocket limits on {@code container} and maps {@value #DELIVERY_PATH} and
+   * {@value #SEND_PATH}.
+   */
   public void configure(ServerWebSocketContainer container) {
     container.setIdleTimeout(IDLE_TIMEOUT);
     container.setInputBufferSize(INPUT_BUFFER_BYTES);

@@ -83,6 +83,10 @@ public final class DeliverySocket extends ClientFrameSocket implements MessageBu
   @Override
   public void onWebSocketOpen(Session s) {
     session = s;
+    // Acks only: the shared limit is sized for the send socket's frames.
+    s.setMaxBinaryMessageSize(DeliveryEndpoints.MAX_ACK_FRAME_BYTES);
+    s.setMaxTextMessageSize(DeliveryEndpoints.MAX_ACK_FRAME_BYTES);
+    s.setMaxFrameSize(DeliveryEndpoints.MAX_ACK_FRAME_BYTES);
     metrics.connected(1);
     registration = bus.register(device, this);
     mail();

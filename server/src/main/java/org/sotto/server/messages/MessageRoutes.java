@@ -158,7 +158,7 @@ public final class MessageRoutes {
   /**
    * The send itself, after the caller's access was checked: validates the device list, stores one
    * envelope per device durably, then tells live connections. Used by the HTTP route and by the
-   * delivery socket's sends.
+   * send socket ({@link SocketSends}).
    *
    * @throws ApiException 404, 409, 410 or 413 as the route answers them
    * @throws StoreException the store failed; nothing was stored
