@@ -26,6 +26,13 @@ public final class ProvisioningSocket implements Session.Listener.AutoDemanding 
   /** How long a relayed message may take to reach the socket before the relay reports failure. */
   static final long SEND_TIMEOUT_MS = 10_000;
 
+  /**
+   * Largest frame read from a waiting device. It may send none (any frame closes the socket), and
+   * it is not authenticated: the server's shared limit is sized for the send socket's frames, and
+   * no anonymous socket may make the server buffer one of those.
+   */
+  static final int MAX_CLIENT_FRAME_BYTES = 1024;
+
   private final ProvisioningHub hub;
   private volatile Session session;
   private volatile String address;
@@ -38,6 +45,9 @@ public final class ProvisioningSocket implements Session.Listener.AutoDemanding 
   public void onWebSocketOpen(Session s) {
     session = s;
     s.setIdleTimeout(IDLE_TIMEOUT);
+    s.setMaxBinaryMessageSize(MAX_CLIENT_FRAME_BYTES);
+    s.setMaxTextMessageSize(MAX_CLIENT_FRAME_BYTES);
+    s.setMaxFrameSize(MAX_CLIENT_FRAME_BYTES);
     String a = hub.add(this).orElse(null);
     if (a == null) {
       s.close(StatusCode.TRY_AGAIN_LATER, "too many provisioning sockets", Callback.NOOP);

@@ -192,14 +192,9 @@ class DeliverySocketIntegrationTest {
       assertEquals(1003, s.awaitClose().code());
     }
     try (TestSocket s = TestSocket.delivery(server.uri(), bob)) {
-      assertEquals(List.of("keep"), texts(s.untilQueueEmpty()));
-      s.send(new byte[DeliveryEndpoints.MAX_CLIENT_MESSAGE_BYTES + 1]);
-      assertEquals(1009, s.awaitClose().code());
-    }
-    try (TestSocket s = TestSocket.delivery(server.uri(), bob)) {
       // The delivery socket takes acks only: a send-sized frame is refused there.
       assertEquals(List.of("keep"), texts(s.untilQueueEmpty()));
-      s.send(new byte[DeliveryEndpoints.MAX_ACK_FRAME_BYTES + 1]);
+      s.sendExpectingClose(new byte[DeliveryEndpoints.MAX_ACK_FRAME_BYTES + 1]);
       assertEquals(1009, s.awaitClose().code());
     }
     try (TestSocket s = TestSocket.delivery(server.uri(), bob)) {

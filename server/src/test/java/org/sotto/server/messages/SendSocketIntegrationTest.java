@@ -208,7 +208,7 @@ class SendSocketIntegrationTest {
             new Bad("empty", new byte[0], 1003),
             new Bad("oversized", new byte[DeliveryEndpoints.MAX_CLIENT_MESSAGE_BYTES + 1], 1009))) {
       try (TestSocket s = sendSocket(alice)) {
-        s.send(b.bytes());
+        s.sendExpectingClose(b.bytes());
         assertEquals(b.code(), s.awaitClose().code(), b.name());
       }
     }

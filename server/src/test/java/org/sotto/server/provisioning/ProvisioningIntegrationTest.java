@@ -194,6 +194,12 @@ class ProvisioningIntegrationTest {
       waiting.send(new byte[] {1, 2, 3});
       assertEquals(1003, waiting.awaitClose().code());
     }
+    try (TestSocket waiting = TestSocket.open(server.uri(), "/v1/provisioning", Map.of())) {
+      // Anonymous: a large frame is refused by its size, before the server buffers it.
+      address(waiting);
+      waiting.sendExpectingClose(new byte[ProvisioningSocket.MAX_CLIENT_FRAME_BYTES + 1]);
+      assertEquals(1009, waiting.awaitClose().code());
+    }
     assertEquals(426, client.call("GET", "/v1/provisioning", null, null).status());
   }
 }

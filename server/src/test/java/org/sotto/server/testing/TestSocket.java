@@ -183,6 +183,21 @@ public final class TestSocket implements AutoCloseable {
     ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
   }
 
+  /**
+   * Sends one frame the server is expected to refuse by closing the socket. It may close as soon as
+   * it has read an oversized frame's header, so the rest of the write can fail: that failure is not
+   * the test's concern; {@link #awaitClose()} tells how the server closed.
+   */
+  public void sendExpectingClose(byte[] bytes) {
+    try {
+      ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (!(e.getCause() instanceof java.io.IOException)) {
+        throw e;
+      }
+    }
+  }
+
   /** Sends one text frame. */
   public void sendText(String text) {
     ws.sendText(text, true).join();
