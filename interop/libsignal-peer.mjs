@@ -10,10 +10,27 @@
 import { createRequire } from 'node:module';
 import { randomUUID, randomInt } from 'node:crypto';
 import { createInterface } from 'node:readline';
-import * as S from '@signalapp/libsignal-client';
+
+// Which libsignal: `--libsignal 0.90` (the default) or `--libsignal 0.103`, each pinned in package.json
+// (0.103 under an npm alias, so both are installed side by side).
+const LIBRARIES = {
+  '0.90': '@signalapp/libsignal-client',
+  '0.103': 'libsignal-client-0103',
+};
+const flag = process.argv.indexOf('--libsignal');
+const choice = flag >= 0 ? process.argv[flag + 1] : '0.90';
+if (!(choice in LIBRARIES)) {
+  process.stderr.write(`[libsignal-peer] --libsignal: one of ${Object.keys(LIBRARIES).join(', ')} expected\n`);
+  process.exit(2);
+}
+const S = await import(LIBRARIES[choice]);
 
 const require = createRequire(import.meta.url);
-const LIBSIGNAL_VERSION = require('@signalapp/libsignal-client/package.json').version;
+const LIBSIGNAL_VERSION = require(`${LIBRARIES[choice]}/package.json`).version;
+// From 0.92 on, the session functions take the local address after the remote one.
+const LOCAL_ADDRESS_API = S.signalEncrypt.length >= 5;
+/** The arguments naming the two ends of a session, for this library's API. */
+const ends = (peer, id) => (LOCAL_ADDRESS_API ? [peer, id.address] : [peer]);
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -419,7 +436,7 @@ const ops = {
       kemPublicKey(bytesField(b, 'kyberPreKey'), 'bundle.kyberPreKey'),
       bytesField(b, 'kyberPreKeySignature'),
     );
-    await S.processPreKeyBundle(bundle, peer, id.sessionStore, id.identityStore);
+    await S.processPreKeyBundle(bundle, ...ends(peer, id), id.sessionStore, id.identityStore);
     return {};
   },
 
@@ -429,7 +446,7 @@ const ops = {
     const pt = plaintextOf(req);
     const rec = await id.sessionStore.getSession(peer);
     if (!rec || !rec.hasCurrentState()) throw new PeerError('no_session', `no session with ${addrKey(peer)}`);
-    const ct = await S.signalEncrypt(pt, peer, id.sessionStore, id.identityStore);
+    const ct = await S.signalEncrypt(pt, ...ends(peer, id), id.sessionStore, id.identityStore);
     return { type: ct.type(), ciphertext: enc(ct.serialize()) };
   },
 
@@ -443,7 +460,7 @@ const ops = {
       const msg = S.PreKeySignalMessage.deserialize(bytes);
       pt = await S.signalDecryptPreKey(
         msg,
-        peer,
+        ...ends(peer, id),
         id.sessionStore,
         id.identityStore,
         id.preKeyStore,
@@ -452,7 +469,7 @@ const ops = {
       );
     } else if (type === S.CiphertextMessageType.Whisper) {
       const msg = S.SignalMessage.deserialize(bytes);
-      pt = await S.signalDecrypt(msg, peer, id.sessionStore, id.identityStore);
+      pt = await S.signalDecrypt(msg, ...ends(peer, id), id.sessionStore, id.identityStore);
     } else {
       throw badArg(`field type: 2 or 3 expected, got ${JSON.stringify(type)}`);
     }

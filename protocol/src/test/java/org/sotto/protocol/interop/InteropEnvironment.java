@@ -61,9 +61,13 @@ final class InteropEnvironment {
             + " to run interop/libsignal-peer.mjs. Install Node.js; these tests never skip.");
   }
 
-  /** Runs {@code npm ci} in {@code interop/} once, when {@code node_modules} is missing. */
+  /**
+   * Runs {@code npm ci} in {@code interop/} once, when {@code node_modules} lacks one of the pinned
+   * libsignal versions.
+   */
   static synchronized void ensureNodeModules(Path interop) {
-    if (Files.isDirectory(interop.resolve("node_modules/@signalapp/libsignal-client"))) {
+    if (Files.isDirectory(interop.resolve("node_modules/@signalapp/libsignal-client"))
+        && Files.isDirectory(interop.resolve("node_modules/libsignal-client-0103"))) {
       return;
     }
     String npm = requireTool("npm");

@@ -78,6 +78,20 @@ final class PeerProcess implements AutoCloseable {
     return new PeerProcess("libsignal", pb);
   }
 
+  /**
+   * Starts the libsignal peer on the other pinned library, {@code version} being {@code "0.103"}
+   * ({@code --libsignal} of {@code interop/libsignal-peer.mjs}).
+   */
+  static PeerProcess libsignal(String version) {
+    Path interop = InteropEnvironment.repoRoot().resolve("interop");
+    String node = InteropEnvironment.requireTool("node");
+    InteropEnvironment.ensureNodeModules(interop);
+    ProcessBuilder pb =
+        new ProcessBuilder(node, "libsignal-peer.mjs", "--libsignal", version)
+            .directory(interop.toFile());
+    return new PeerProcess("libsignal-" + version, pb);
+  }
+
   /** Starts the Sotto peer in a fresh JVM on this test JVM's java and classpath. */
   static PeerProcess sotto() {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");

@@ -1,0 +1,8 @@
+/**
+ * SPQR, the post-quantum ("triple") ratchet of current libsignal, built on the ML-KEM Braid: so far
+ * the wire form of its per-message {@code pq_ratchet} field ({@link PqRatchetMessage}). The braid's
+ * incremental ML-KEM-768 is {@link org.sotto.protocol.kem.IncrementalMlKem768}.
+ *
+ * <p>The public types are immutable and safe to share between threads.
+ */
+package org.sotto.protocol.spqr;
