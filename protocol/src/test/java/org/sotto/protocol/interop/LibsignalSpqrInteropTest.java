@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +24,7 @@ import org.sotto.protocol.InvalidKeyException;
 import org.sotto.protocol.internal.proto.WireProtos;
 import org.sotto.protocol.kem.IncrementalMlKem768;
 import org.sotto.protocol.spqr.PqRatchetMessage;
+import org.sotto.protocol.spqr.ReedSolomon16;
 
 /**
  * What libsignal 0.103.0 (SPQR mandatory) puts in the {@code pq_ratchet} field, read by Sotto's
@@ -36,6 +38,9 @@ class LibsignalSpqrInteropTest {
   private static final int MESSAGES = 120;
 
   private static final int CHUNK = PqRatchetMessage.CHUNK_LENGTH;
+
+  /** The header travels with its 32-byte authenticator: 96 bytes, three chunks. */
+  private static final int HEADER_VALUE_CHUNKS = 3;
 
   private PeerProcess libsignal;
 
@@ -111,6 +116,20 @@ class LibsignalSpqrInteropTest {
         InvalidKeyException.class,
         () -> IncrementalMlKem768.encapsulate2(header, altered, half.encapsulationSeed()));
 
+    // ct2 (128 bytes) travels with a 32-byte authenticator, five chunks: Alice moves to epoch 2
+    // only once the fifth has arrived.
+    int aliceInEpoch2 = -1;
+    for (int i = 0; i < sent.size() && aliceInEpoch2 < 0; i++) {
+      if (sent.get(i).from().equals("alice") && sent.get(i).pq().epoch() == 2) {
+        aliceInEpoch2 = i;
+      }
+    }
+    assertTrue(aliceInEpoch2 > 0, "Alice reaches epoch 2");
+    assertEquals(
+        IncrementalMlKem768.CT2_LENGTH / CHUNK + 1,
+        chunks(sent.subList(0, aliceInEpoch2), "bob", 1, PqRatchetMessage.Type.CT2).size(),
+        "ct2 chunks Bob sent before Alice moved to epoch 2");
+
     // The roles swap at each epoch: in epoch 2 Bob sends a key.
     assertTrue(
         sent.stream()
@@ -123,16 +142,34 @@ class LibsignalSpqrInteropTest {
   }
 
   @Test
-  void oneSided_libsignal103_keepsSendingHeaderChunksBeyondTheData() throws Exception {
-    List<Sent> sent = converse("a".repeat(10));
+  void oneSided_libsignal103_headerChunksAreSottosReedSolomonCode() throws Exception {
+    List<Sent> sent = converse("a".repeat(20));
+    // The header's value is the 64-byte header and a 32-byte authenticator: chunks 0–2. Every
+    // later chunk is redundancy, and Sotto's code computes each one the same.
+    ByteArrayOutputStream value = new ByteArrayOutputStream();
     for (int i = 0; i < sent.size(); i++) {
       PqRatchetMessage pq = sent.get(i).pq();
       assertEquals(1, pq.epoch());
       assertEquals(i + 1, pq.index());
       assertEquals(PqRatchetMessage.Type.HEADER, pq.type());
-      // Chunks 0 and 1 are the 64-byte header; 2 and later are redundancy of the erasure code.
       assertEquals(i, pq.chunkIndex());
+      if (i < HEADER_VALUE_CHUNKS) {
+        value.writeBytes(pq.chunk());
+      } else {
+        assertEquals(
+            HexFormat.of().formatHex(ReedSolomon16.chunk(value.toByteArray(), i)),
+            HexFormat.of().formatHex(pq.chunk()),
+            "redundancy chunk " + i);
+      }
     }
+    // Any three chunks give the value back.
+    Map<Integer, byte[]> late = new HashMap<>();
+    for (int i : new int[] {5, 11, 19}) {
+      late.put(i, sent.get(i).pq().chunk());
+    }
+    assertEquals(
+        HexFormat.of().formatHex(value.toByteArray()),
+        HexFormat.of().formatHex(ReedSolomon16.decode(late, HEADER_VALUE_CHUNKS * CHUNK)));
   }
 
   /** Runs a conversation, {@code a} for a message from Alice, {@code b} from Bob. */
