@@ -13,8 +13,10 @@ import org.sotto.protocol.InvalidMessageException;
  *
  * <p>Observed from libsignal 0.103.0 ({@code LibsignalSpqrInteropTest}): the initiator starts at
  * epoch 1, index 1; {@code index} counts the sender's messages within an epoch; each braid value
- * (header, encapsulation key, ct1, ct2) travels as numbered 32-byte chunks of a systematic erasure
- * code, so chunks 0 to n−1 are the value's bytes in order and later chunks are redundancy.
+ * travels as numbered 32-byte chunks of a systematic erasure code ({@link ReedSolomon16}), so
+ * chunks 0 to n−1 are the value's bytes in order and later chunks are redundancy. The values are
+ * the header with a 32-byte authenticator (96 bytes), the encapsulation key (1,152), ct1 (960) and
+ * ct2 with a 32-byte authenticator (160).
  *
  * <p>Parsing is strict: a wrong version, an unknown type, a chunk where the type has none (or none
  * where it needs one), a varint that overflows and trailing bytes are all {@link
