@@ -259,6 +259,15 @@ public final class IncrementalMlKem768 {
     }
   }
 
+  /** A copy of {@code value}, which must be {@code length} bytes (record components). */
+  private static byte[] copyOf(byte[] value, int length, String what) {
+    Objects.requireNonNull(value, what);
+    if (value.length != length) {
+      throw new IllegalArgumentException(what + " must be " + length + " bytes");
+    }
+    return value.clone();
+  }
+
   private static void checkLength(byte[] value, int length, String what)
       throws InvalidKeyException {
     if (value == null || value.length != length) {
@@ -277,11 +286,15 @@ public final class IncrementalMlKem768 {
    */
   public record KeyPair(byte[] header, byte[] encapsulationKey, byte[] decapsulationSeed) {
 
-    /** Copies the parts. */
+    /**
+     * Copies the parts.
+     *
+     * @throws IllegalArgumentException if a part has the wrong length
+     */
     public KeyPair {
-      header = header.clone();
-      encapsulationKey = encapsulationKey.clone();
-      decapsulationSeed = decapsulationSeed.clone();
+      header = copyOf(header, HEADER_LENGTH, "header");
+      encapsulationKey = copyOf(encapsulationKey, ENCAPSULATION_KEY_LENGTH, "encapsulationKey");
+      decapsulationSeed = copyOf(decapsulationSeed, DECAPSULATION_SEED_LENGTH, "decapsulationSeed");
     }
 
     @Override
@@ -329,11 +342,15 @@ public final class IncrementalMlKem768 {
    */
   public record FirstHalf(byte[] ct1, byte[] sharedSecret, byte[] encapsulationSeed) {
 
-    /** Copies the parts. */
+    /**
+     * Copies the parts.
+     *
+     * @throws IllegalArgumentException if a part has the wrong length
+     */
     public FirstHalf {
-      ct1 = ct1.clone();
-      sharedSecret = sharedSecret.clone();
-      encapsulationSeed = encapsulationSeed.clone();
+      ct1 = copyOf(ct1, CT1_LENGTH, "ct1");
+      sharedSecret = copyOf(sharedSecret, SHARED_SECRET_LENGTH, "sharedSecret");
+      encapsulationSeed = copyOf(encapsulationSeed, ENCAPSULATION_SEED_LENGTH, "encapsulationSeed");
     }
 
     @Override

@@ -90,13 +90,24 @@ public final class ReedSolomon16 {
    * The value of {@code length} bytes from any {@code length / 32} of its chunks.
    *
    * @param chunks chunks by number; the lowest-numbered {@code length / 32} are used
-   * @throws InvalidMessageException if too few chunks are given or one is not 32 bytes
+   * @throws InvalidMessageException if too few chunks are given, or any given chunk is not 32 bytes
+   *     or has a number outside 0 to 65,535
    * @throws IllegalArgumentException if {@code length} is out of range
    */
   public static byte[] decode(Map<Integer, byte[]> chunks, int length)
       throws InvalidMessageException {
     Objects.requireNonNull(chunks, "chunks");
     int k = dataChunks(length);
+    for (Map.Entry<Integer, byte[]> e : chunks.entrySet()) {
+      Integer index = e.getKey();
+      byte[] c = e.getValue();
+      if (index == null || index < 0 || index >= FIELD_SIZE) {
+        throw new InvalidMessageException("chunk number out of range: " + index);
+      }
+      if (c == null || c.length != CHUNK_LENGTH) {
+        throw new InvalidMessageException("chunk " + index + " is not " + CHUNK_LENGTH + " bytes");
+      }
+    }
     int[] xs = new int[k];
     byte[][] ys = new byte[k][];
     int n = 0;
@@ -105,9 +116,6 @@ public final class ReedSolomon16 {
         break;
       }
       byte[] c = chunks.get(index);
-      if (index < 0 || index >= FIELD_SIZE || c == null || c.length != CHUNK_LENGTH) {
-        throw new InvalidMessageException("malformed chunk " + index);
-      }
       xs[n] = index;
       ys[n] = c;
       n++;

@@ -166,6 +166,22 @@ class IncrementalMlKem768Test {
   }
 
   @Test
+  void records_wrongLengths_rejected() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new IncrementalMlKem768.KeyPair(new byte[63], new byte[1152], new byte[64]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new IncrementalMlKem768.KeyPair(new byte[64], new byte[1152], new byte[2400]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new IncrementalMlKem768.FirstHalf(new byte[960], new byte[31], new byte[32]));
+    assertThrows(
+        NullPointerException.class,
+        () -> new IncrementalMlKem768.FirstHalf(null, new byte[32], new byte[32]));
+  }
+
+  @Test
   void toString_omitsSecrets() throws Exception {
     IncrementalMlKem768.KeyPair pair = IncrementalMlKem768.generateKeyPair(rng);
     IncrementalMlKem768.FirstHalf first = IncrementalMlKem768.encapsulate1(pair.header(), rng);

@@ -94,6 +94,18 @@ class ReedSolomon16Test {
     Map<Integer, byte[]> shortChunk = new HashMap<>();
     shortChunk.put(0, new byte[31]);
     assertThrows(InvalidMessageException.class, () -> ReedSolomon16.decode(shortChunk, 32));
+    // A bad chunk is refused even when enough good ones come before it.
+    Map<Integer, byte[]> badLate = new HashMap<>();
+    badLate.put(0, new byte[32]);
+    badLate.put(9, new byte[33]);
+    assertThrows(InvalidMessageException.class, () -> ReedSolomon16.decode(badLate, 32));
+    Map<Integer, byte[]> outOfRange = new HashMap<>();
+    outOfRange.put(0, new byte[32]);
+    outOfRange.put(65_536, new byte[32]);
+    assertThrows(InvalidMessageException.class, () -> ReedSolomon16.decode(outOfRange, 32));
+    Map<Integer, byte[]> nullKey = new HashMap<>();
+    nullKey.put(null, new byte[32]);
+    assertThrows(InvalidMessageException.class, () -> ReedSolomon16.decode(nullKey, 32));
   }
 
   @Test
