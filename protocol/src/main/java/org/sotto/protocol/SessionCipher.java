@@ -19,6 +19,8 @@ import org.sotto.protocol.ratchet.ChainKey;
 import org.sotto.protocol.ratchet.MessageKeys;
 import org.sotto.protocol.ratchet.Pqxdh;
 import org.sotto.protocol.ratchet.RootKey;
+import org.sotto.protocol.spqr.PqRatchet;
+import org.sotto.protocol.spqr.PqRatchetMessage;
 import org.sotto.protocol.state.IdentityKeyStore.Direction;
 import org.sotto.protocol.state.KyberPreKeyRecord;
 import org.sotto.protocol.state.PreKeyRecord;
@@ -111,7 +113,19 @@ public final class SessionCipher {
     if (chainKey.index() > MAX_CHAIN_INDEX) {
       throw new NoSessionException("sending chain with " + remoteAddress + " is exhausted");
     }
-    MessageKeys keys = chainKey.messageKeys();
+    byte[] pqField = null;
+    byte[] pqKey = null;
+    if (state.hasPqRatchet()) {
+      try {
+        PqRatchet.Sent sent = PqRatchet.send(state.pqRatchet(), rng);
+        pqField = sent.field();
+        pqKey = sent.key();
+      } catch (InvalidMessageException e) {
+        throw new NoSessionException(
+            "session with " + remoteAddress + " has an unusable SPQR state", e);
+      }
+    }
+    MessageKeys keys = MessageKeys.derive(chainKey.messageKeySeed(), pqKey, chainKey.index());
     byte[] ciphertext = Crypto.aesCbcEncrypt(keys.cipherKey(), keys.iv(), plaintext);
     byte[] addresses =
         pending.isPresent() && localAddress != null
@@ -127,7 +141,8 @@ public final class SessionCipher {
             ciphertext,
             state.localIdentityKey(),
             remoteIdentity,
-            addresses);
+            addresses,
+            pqField);
     CiphertextMessage out = message;
     if (pending.isPresent()) {
       PendingPreKey p = pending.get();
@@ -234,6 +249,8 @@ public final class SessionCipher {
       throw new InvalidMessageException("non-canonical base key");
     }
     byte[] kyberSecret = kyberPreKey.keyPair().secretKey().decapsulate(message.kyberCiphertext());
+    // SPQR if the initiator runs it (its first message says so), the Double Ratchet alone if not:
+    // the one moment a session may do without SPQR.
     SessionState state =
         Pqxdh.initializeBob(
             new Pqxdh.BobParameters(
@@ -242,7 +259,8 @@ public final class SessionCipher {
                 oneTimePreKey,
                 message.identityKey(),
                 message.baseKey(),
-                kyberSecret));
+                kyberSecret),
+            message.message().pqRatchet() != null);
     state.setLocalRegistrationId(store.getLocalRegistrationId());
     state.setRemoteRegistrationId(message.registrationId());
     record.promoteState(state);
@@ -291,11 +309,30 @@ public final class SessionCipher {
       throw new InvalidMessageException(
           "message version " + message.messageVersion() + " does not match the session");
     }
+    PqRatchetMessage pq = null;
+    byte[] pqKey = null;
+    boolean downgrade = false;
+    if (state.hasPqRatchet()) {
+      byte[] field = message.pqRatchet();
+      if (field != null) {
+        pq = PqRatchetMessage.parse(field);
+        pqKey = PqRatchet.receiveKey(state.pqRatchet(), pq);
+      } else if (state.pqRatchet().getInitiator() && !state.pqRatchet().getEstablished()) {
+        downgrade = true; // the responder's first answer, from a peer without SPQR
+      } else {
+        throw new InvalidMessageException("message without SPQR in an SPQR session");
+      }
+    }
     ECPublicKey theirRatchetKey = message.senderRatchetKey();
     ChainKey chainKey = receiverChainKey(state, theirRatchetKey, rng);
-    MessageKeys keys = messageKeys(state, theirRatchetKey, chainKey, message.counter());
+    MessageKeys keys = messageKeys(state, theirRatchetKey, chainKey, message.counter(), pqKey);
     if (!message.verifyMac(state.remoteIdentityKey(), state.localIdentityKey(), keys.macKey())) {
       throw new InvalidMessageException("bad MAC");
+    }
+    if (pq != null) {
+      PqRatchet.advance(state.pqRatchet(), pq);
+    } else if (downgrade) {
+      state.downgradePqRatchet();
     }
     byte[] addresses = message.addresses();
     if (addresses != null && localAddress != null) {
@@ -334,7 +371,7 @@ public final class SessionCipher {
 
   /** The message keys for {@code counter}, from the skipped-key store or by advancing the chain. */
   private static MessageKeys messageKeys(
-      SessionState state, ECPublicKey theirRatchetKey, ChainKey chainKey, int counter)
+      SessionState state, ECPublicKey theirRatchetKey, ChainKey chainKey, int counter, byte[] pqKey)
       throws InvalidMessageException, DuplicateMessageException {
     if (chainKey.index() > counter) {
       byte[] seed = state.removeMessageKeySeed(theirRatchetKey, counter);
@@ -342,7 +379,7 @@ public final class SessionCipher {
         throw new DuplicateMessageException(
             "message with old counter " + chainKey.index() + " / " + counter);
       }
-      return MessageKeys.derive(seed, counter);
+      return MessageKeys.derive(seed, pqKey, counter);
     }
     if (counter > MAX_CHAIN_INDEX || counter - chainKey.index() > MAX_FORWARD_JUMPS) {
       throw new InvalidMessageException("message is too far into the future");
@@ -355,6 +392,6 @@ public final class SessionCipher {
       chainKey = chainKey.next();
     }
     state.setReceiverChainKey(theirRatchetKey, chainKey.next());
-    return chainKey.messageKeys();
+    return MessageKeys.derive(chainKey.messageKeySeed(), pqKey, counter);
   }
 }

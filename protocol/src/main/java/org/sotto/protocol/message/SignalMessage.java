@@ -26,6 +26,7 @@ public final class SignalMessage implements CiphertextMessage {
   private final int previousCounter;
   private final byte[] ciphertext;
   private final byte[] addresses;
+  private final byte[] pqRatchet;
   private final byte[] serialized;
 
   private SignalMessage(
@@ -35,6 +36,7 @@ public final class SignalMessage implements CiphertextMessage {
       int previousCounter,
       byte[] ciphertext,
       byte[] addresses,
+      byte[] pqRatchet,
       byte[] serialized) {
     this.messageVersion = messageVersion;
     this.senderRatchetKey = senderRatchetKey;
@@ -42,6 +44,7 @@ public final class SignalMessage implements CiphertextMessage {
     this.previousCounter = previousCounter;
     this.ciphertext = ciphertext;
     this.addresses = addresses;
+    this.pqRatchet = pqRatchet;
     this.serialized = serialized;
   }
 
@@ -78,6 +81,7 @@ public final class SignalMessage implements CiphertextMessage {
         proto.getPreviousCounter(),
         proto.getCiphertext().toByteArray(),
         proto.hasAddresses() ? proto.getAddresses().toByteArray() : null,
+        proto.hasPqRatchet() ? proto.getPqRatchet().toByteArray() : null,
         serialized.clone());
   }
 
@@ -85,6 +89,7 @@ public final class SignalMessage implements CiphertextMessage {
    * Builds and MACs a message.
    *
    * @param addresses the 36-byte addresses field, or null to omit it
+   * @param pqRatchet the {@code pq_ratchet} field (SPQR), or null to omit it
    */
   public static SignalMessage create(
       int messageVersion,
@@ -95,7 +100,8 @@ public final class SignalMessage implements CiphertextMessage {
       byte[] ciphertext,
       IdentityKey senderIdentity,
       IdentityKey receiverIdentity,
-      byte[] addresses) {
+      byte[] addresses,
+      byte[] pqRatchet) {
     WireProtos.SignalMessage.Builder proto =
         WireProtos.SignalMessage.newBuilder()
             .setRatchetKey(ByteString.copyFrom(senderRatchetKey.serialize()))
@@ -104,6 +110,9 @@ public final class SignalMessage implements CiphertextMessage {
             .setCiphertext(ByteString.copyFrom(ciphertext));
     if (addresses != null) {
       proto.setAddresses(ByteString.copyFrom(addresses));
+    }
+    if (pqRatchet != null) {
+      proto.setPqRatchet(ByteString.copyFrom(pqRatchet));
     }
     byte[] body = proto.build().toByteArray();
     byte[] versioned = new byte[1 + body.length];
@@ -119,6 +128,7 @@ public final class SignalMessage implements CiphertextMessage {
         previousCounter,
         ciphertext.clone(),
         addresses == null ? null : addresses.clone(),
+        pqRatchet == null ? null : pqRatchet.clone(),
         serialized);
   }
 
@@ -182,6 +192,11 @@ public final class SignalMessage implements CiphertextMessage {
   /** The addresses field, or null when absent. */
   public byte[] addresses() {
     return addresses == null ? null : addresses.clone();
+  }
+
+  /** The {@code pq_ratchet} field (SPQR; a copy), or null if the message has none. */
+  public byte[] pqRatchet() {
+    return pqRatchet == null ? null : pqRatchet.clone();
   }
 
   @Override

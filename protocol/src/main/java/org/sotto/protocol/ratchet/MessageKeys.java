@@ -7,8 +7,8 @@ import org.sotto.protocol.kdf.Hkdf;
 
 /**
  * The keys for one message: AES-256 key, HMAC-SHA256 key and CBC IV, derived from a chain's
- * message-key seed with {@code HKDF(salt = none, ikm = seed, info = "WhisperMessageKeys", 80)}.
- * Immutable and thread-safe; {@link #toString()} never prints the keys.
+ * message-key seed with {@code HKDF(salt = the SPQR key or none, ikm = seed, info =
+ * "WhisperMessageKeys", 80)}. Immutable and thread-safe; {@link #toString()} never prints the keys.
  */
 public final class MessageKeys {
   /** Length of the derived key material: cipher key 32 ‖ MAC key 32 ‖ IV 16. */
@@ -29,9 +29,17 @@ public final class MessageKeys {
     this.counter = counter;
   }
 
-  /** Derives the message keys for {@code counter} from its 32-byte seed. */
+  /** Derives the message keys for {@code counter} from its 32-byte seed (no SPQR). */
   public static MessageKeys derive(byte[] seed, int counter) {
-    byte[] okm = Hkdf.deriveSecrets(seed, null, INFO, DERIVED_LENGTH);
+    return derive(seed, null, counter);
+  }
+
+  /**
+   * Derives the message keys for {@code counter} from its 32-byte seed, salted with the message's
+   * SPQR key ({@code null}: none).
+   */
+  public static MessageKeys derive(byte[] seed, byte[] pqKey, int counter) {
+    byte[] okm = Hkdf.deriveSecrets(seed, pqKey, INFO, DERIVED_LENGTH);
     return new MessageKeys(
         Arrays.copyOfRange(okm, 0, 32),
         Arrays.copyOfRange(okm, 32, 64),

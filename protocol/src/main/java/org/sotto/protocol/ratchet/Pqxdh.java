@@ -10,6 +10,7 @@ import org.sotto.protocol.InvalidKeyException;
 import org.sotto.protocol.ecc.ECKeyPair;
 import org.sotto.protocol.ecc.ECPublicKey;
 import org.sotto.protocol.kdf.Hkdf;
+import org.sotto.protocol.spqr.PqRatchet;
 import org.sotto.protocol.state.SessionState;
 
 /**
@@ -77,6 +78,7 @@ public final class Pqxdh {
     SessionState state =
         SessionState.create(
             SESSION_VERSION, p.ourIdentity().identityKey(), p.theirIdentity(), sending.rootKey());
+    state.setPqRatchet(PqRatchet.start(d.pqKey(), true));
     state.addReceiverChain(p.theirSignedPreKey(), d.chainKey());
     state.setSenderChain(sendingRatchet, sending.chainKey());
     state.setAliceBaseKey(p.ourBaseKey().publicKey());
@@ -84,10 +86,19 @@ public final class Pqxdh {
   }
 
   /**
-   * Bob's initial state: a sending chain on his signed prekey; he ratchets when Alice's key
-   * arrives.
+   * Bob's initial state without SPQR: a sending chain on his signed prekey; he ratchets when
+   * Alice's key arrives.
    */
   public static SessionState initializeBob(BobParameters p) throws InvalidKeyException {
+    return initializeBob(p, false);
+  }
+
+  /**
+   * Bob's initial state, with SPQR if Alice's first message carries it ({@code spqr}); without, the
+   * session runs the Double Ratchet alone (a peer that does not run SPQR).
+   */
+  public static SessionState initializeBob(BobParameters p, boolean spqr)
+      throws InvalidKeyException {
     ByteArrayOutputStream secret = discontinuity();
     write(
         secret, p.ourSignedPreKey().privateKey().calculateAgreement(p.theirIdentity().publicKey()));
@@ -104,6 +115,9 @@ public final class Pqxdh {
             SESSION_VERSION, p.ourIdentity().identityKey(), p.theirIdentity(), d.rootKey());
     state.setSenderChain(p.ourSignedPreKey(), d.chainKey());
     state.setAliceBaseKey(p.theirBaseKey());
+    if (spqr) {
+      state.setPqRatchet(PqRatchet.start(d.pqKey(), false));
+    }
     return state;
   }
 
@@ -123,8 +137,9 @@ public final class Pqxdh {
     byte[] okm = Hkdf.deriveSecrets(secret, null, INFO, DERIVED_LENGTH);
     return new Derived(
         new RootKey(Arrays.copyOfRange(okm, 0, 32)),
-        new ChainKey(Arrays.copyOfRange(okm, 32, 64), 0));
+        new ChainKey(Arrays.copyOfRange(okm, 32, 64), 0),
+        Arrays.copyOfRange(okm, 64, DERIVED_LENGTH));
   }
 
-  private record Derived(RootKey rootKey, ChainKey chainKey) {}
+  private record Derived(RootKey rootKey, ChainKey chainKey, byte[] pqKey) {}
 }

@@ -12,6 +12,7 @@ import org.sotto.protocol.ecc.ECPublicKey;
 import org.sotto.protocol.internal.proto.StorageProtos.ChainKeyStructure;
 import org.sotto.protocol.internal.proto.StorageProtos.MessageKeyStructure;
 import org.sotto.protocol.internal.proto.StorageProtos.PendingPreKeyStructure;
+import org.sotto.protocol.internal.proto.StorageProtos.PqRatchetStructure;
 import org.sotto.protocol.internal.proto.StorageProtos.ReceiverChainStructure;
 import org.sotto.protocol.internal.proto.StorageProtos.SenderChainStructure;
 import org.sotto.protocol.internal.proto.StorageProtos.SessionStructure;
@@ -288,6 +289,39 @@ public final class SessionState {
   /** Forgets the prekey data: the peer has answered. */
   public void clearUnacknowledgedPreKeyMessage() {
     s.clearPendingPreKey();
+  }
+
+  /** Whether the session runs SPQR (the post-quantum ratchet). */
+  public boolean hasPqRatchet() {
+    return s.hasPqRatchet();
+  }
+
+  /** Starts SPQR on this state (session setup). */
+  public void setPqRatchet(PqRatchetStructure pqRatchet) {
+    s.setPqRatchet(pqRatchet);
+  }
+
+  /**
+   * The SPQR state, to advance in place with {@link org.sotto.protocol.spqr.PqRatchet}.
+   *
+   * @throws IllegalStateException if the session has no SPQR
+   */
+  public PqRatchetStructure.Builder pqRatchet() {
+    if (!s.hasPqRatchet()) {
+      throw new IllegalStateException("session without SPQR");
+    }
+    return s.getPqRatchetBuilder();
+  }
+
+  /**
+   * Drops SPQR: allowed only at session start, when the responder answered without it (a peer that
+   * does not run SPQR).
+   */
+  public void downgradePqRatchet() {
+    if (s.hasPqRatchet() && s.getPqRatchet().getEstablished()) {
+      throw new IllegalStateException("SPQR cannot be dropped once the peer has used it");
+    }
+    s.clearPqRatchet();
   }
 
   private int receiverChainIndex(ECPublicKey senderRatchetKey) {

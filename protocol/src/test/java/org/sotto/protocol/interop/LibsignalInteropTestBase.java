@@ -23,9 +23,20 @@ abstract class LibsignalInteropTestBase {
   PeerProcess libsignal;
   PeerProcess sotto;
 
+  /**
+   * The libsignal the peer runs: {@code null} for the main pin ({@code @signalapp/libsignal-client},
+   * 0.90.0), {@code "0.103"} for the current one (SPQR mandatory).
+   */
+  String libsignalVersion() {
+    return null;
+  }
+
   @BeforeAll
   void startPeers() throws IOException {
-    libsignal = PeerProcess.libsignal();
+    libsignal =
+        libsignalVersion() == null
+            ? PeerProcess.libsignal()
+            : PeerProcess.libsignal(libsignalVersion());
     sotto = PeerProcess.sotto();
     JsonNode lv = libsignal.ok("version");
     JsonNode sv = sotto.ok("version");
@@ -99,10 +110,18 @@ abstract class LibsignalInteropTestBase {
     return new Random(seed);
   }
 
-  private static String pinnedLibsignalVersion() throws IOException {
+  private String pinnedLibsignalVersion() throws IOException {
     JsonNode pkg =
         new ObjectMapper()
             .readTree(InteropEnvironment.repoRoot().resolve("interop/package.json").toFile());
-    return pkg.path("dependencies").path("@signalapp/libsignal-client").asText();
+    if (libsignalVersion() == null) {
+      return pkg.path("dependencies").path("@signalapp/libsignal-client").asText();
+    }
+    // An npm alias: "npm:@signalapp/libsignal-client@0.103.0".
+    String alias =
+        pkg.path("dependencies")
+            .path("libsignal-client-" + libsignalVersion().replace(".", ""))
+            .asText();
+    return alias.substring(alias.lastIndexOf('@') + 1);
   }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * conversations, out-of-order delivery, duplicates, tampering and simultaneous initiation. Each
  * scenario runs in both directions; the initiator's implementation is the one that sends first.
  */
-final class LibsignalSessionInteropTest extends LibsignalInteropTestBase {
+class LibsignalSessionInteropTest extends LibsignalInteropTestBase {
 
   @ParameterizedTest
   @EnumSource(Direction.class)
