@@ -24,8 +24,9 @@ abstract class LibsignalInteropTestBase {
   PeerProcess sotto;
 
   /**
-   * The libsignal the peer runs: {@code null} for the main pin ({@code @signalapp/libsignal-client},
-   * 0.90.0), {@code "0.103"} for the current one (SPQR mandatory).
+   * The libsignal the peer runs: {@code null} for the main pin
+   * ({@code @signalapp/libsignal-client}, 0.90.0), {@code "0.103"} for the current one (SPQR
+   * mandatory).
    */
   String libsignalVersion() {
     return null;
