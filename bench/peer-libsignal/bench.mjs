@@ -11,9 +11,20 @@ import { createRequire } from 'node:module';
 import { randomBytes, randomUUID, randomInt } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
+// --libsignal 0.103 selects the interop peer's second pin, the current libsignal (SPQR mandatory),
+// installed under an npm alias; without it, the main pin.
+const PACKAGES = new Map([['0.103', 'libsignal-client-0103']]);
+const libArg = process.argv.indexOf('--libsignal');
+const PACKAGE = libArg < 0 ? '@signalapp/libsignal-client' : PACKAGES.get(process.argv[libArg + 1]);
+if (!PACKAGE) {
+  process.stderr.write(`bench.mjs: --libsignal takes one of: ${[...PACKAGES.keys()].join(', ')}\n`);
+  process.exit(2);
+}
 const interopRequire = createRequire(new URL('../../interop/package.json', import.meta.url));
-const S = await import(pathToFileURL(interopRequire.resolve('@signalapp/libsignal-client')).href);
-const VERSION = interopRequire('@signalapp/libsignal-client/package.json').version;
+const S = await import(pathToFileURL(interopRequire.resolve(PACKAGE)).href);
+const VERSION = interopRequire(`${PACKAGE}/package.json`).version;
+// From 0.92 the session functions also take the local address, after the remote one.
+const TAKES_LOCAL_ADDRESS = S.signalEncrypt.length >= 5;
 
 const FIGURES = ['session_setup', 'two_way', 'one_way', 'group_encrypt', 'group_decrypt'];
 const MESSAGE_BYTES = 100;
@@ -41,12 +52,15 @@ function parseArgs(argv) {
       case '--runs':
         opts.runs = Number(value());
         break;
+      case '--libsignal':
+        value(); // read before the library was loaded
+        break;
       case '--figures':
         opts.figures = value().split(',').map((s) => s.trim()).filter(Boolean);
         break;
       case '-h':
       case '--help':
-        process.stderr.write('usage: bench.mjs [--seconds N] [--warmup N] [--runs N] [--figures a,b,c]\n');
+        process.stderr.write('usage: bench.mjs [--libsignal 0.103] [--seconds N] [--warmup N] [--runs N] [--figures a,b,c]\n');
         process.exit(0);
         break;
       default:
@@ -225,12 +239,12 @@ class Party {
       S.KEMPublicKey.deserialize(b.kyberPreKey),
       b.kyberPreKeySignature,
     );
-    await S.processPreKeyBundle(bundle, peer.address, this.sessions, this.identities);
+    await S.processPreKeyBundle(bundle, ...this.ends(peer), this.sessions, this.identities);
   }
 
   /** Encrypts for `peer`; returns {type, bytes} as they would go on the wire. */
   async encrypt(peer, plaintext) {
-    const ct = await S.signalEncrypt(plaintext, peer.address, this.sessions, this.identities);
+    const ct = await S.signalEncrypt(plaintext, ...this.ends(peer), this.sessions, this.identities);
     return { type: ct.type(), bytes: ct.serialize() };
   }
 
@@ -239,7 +253,7 @@ class Party {
     if (msg.type === S.CiphertextMessageType.PreKey) {
       return S.signalDecryptPreKey(
         S.PreKeySignalMessage.deserialize(msg.bytes),
-        peer.address,
+        ...this.ends(peer),
         this.sessions,
         this.identities,
         this.preKeys,
@@ -247,7 +261,12 @@ class Party {
         this.kyberPreKeys,
       );
     }
-    return S.signalDecrypt(S.SignalMessage.deserialize(msg.bytes), peer.address, this.sessions, this.identities);
+    return S.signalDecrypt(S.SignalMessage.deserialize(msg.bytes), ...this.ends(peer), this.sessions, this.identities);
+  }
+
+  /** The addresses the session functions take: the peer's, and from 0.92 on ours after it. */
+  ends(peer) {
+    return TAKES_LOCAL_ADDRESS ? [peer.address, this.address] : [peer.address];
   }
 }
 
