@@ -321,6 +321,9 @@ public final class SessionCipher {
       throw new InvalidMessageException(
           "message version " + message.messageVersion() + " does not match the session");
     }
+    ECPublicKey theirRatchetKey = message.senderRatchetKey();
+    ChainKey chainKey = receiverChainKey(state, theirRatchetKey, rng);
+    byte[] seed = messageKeySeed(state, theirRatchetKey, chainKey, message.counter());
     PqRatchetMessage pq = null;
     byte[] pqKey = null;
     boolean downgrade = false;
@@ -328,16 +331,20 @@ public final class SessionCipher {
       byte[] field = message.pqRatchet();
       if (field != null) {
         pq = PqRatchetMessage.parse(field);
-        pqKey = PqRatchet.receiveKey(state.pqRatchet(), pq);
+        try {
+          pqKey = PqRatchet.receiveKey(state.pqRatchet(), pq);
+        } catch (DuplicateMessageException e) {
+          // The Double Ratchet did not know the message (it would have said duplicate first): its
+          // chain is gone, or this is not the state the message belongs to.
+          throw new InvalidMessageException("SPQR key already used: " + e.getMessage());
+        }
       } else if (state.pqRatchet().getInitiator() && !state.pqRatchet().getEstablished()) {
         downgrade = true; // the responder's first answer, from a peer without SPQR
       } else {
         throw new InvalidMessageException("message without SPQR in an SPQR session");
       }
     }
-    ECPublicKey theirRatchetKey = message.senderRatchetKey();
-    ChainKey chainKey = receiverChainKey(state, theirRatchetKey, rng);
-    MessageKeys keys = messageKeys(state, theirRatchetKey, chainKey, message.counter(), pqKey);
+    MessageKeys keys = MessageKeys.derive(seed, pqKey, message.counter());
     if (!message.verifyMac(state.remoteIdentityKey(), state.localIdentityKey(), keys.macKey())) {
       throw new InvalidMessageException("bad MAC");
     }
@@ -381,9 +388,11 @@ public final class SessionCipher {
     }
   }
 
-  /** The message keys for {@code counter}, from the skipped-key store or by advancing the chain. */
-  private static MessageKeys messageKeys(
-      SessionState state, ECPublicKey theirRatchetKey, ChainKey chainKey, int counter, byte[] pqKey)
+  /**
+   * The message-key seed for {@code counter}, from the skipped-key store or by advancing the chain.
+   */
+  private static byte[] messageKeySeed(
+      SessionState state, ECPublicKey theirRatchetKey, ChainKey chainKey, int counter)
       throws InvalidMessageException, DuplicateMessageException {
     if (chainKey.index() > counter) {
       byte[] seed = state.removeMessageKeySeed(theirRatchetKey, counter);
@@ -391,7 +400,7 @@ public final class SessionCipher {
         throw new DuplicateMessageException(
             "message with old counter " + chainKey.index() + " / " + counter);
       }
-      return MessageKeys.derive(seed, pqKey, counter);
+      return seed;
     }
     if (counter > MAX_CHAIN_INDEX || counter - chainKey.index() > MAX_FORWARD_JUMPS) {
       throw new InvalidMessageException("message is too far into the future");
@@ -404,6 +413,6 @@ public final class SessionCipher {
       chainKey = chainKey.next();
     }
     state.setReceiverChainKey(theirRatchetKey, chainKey.next());
-    return MessageKeys.derive(chainKey.messageKeySeed(), pqKey, counter);
+    return chainKey.messageKeySeed();
   }
 }

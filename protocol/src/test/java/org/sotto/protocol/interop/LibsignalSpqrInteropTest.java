@@ -29,8 +29,8 @@ import org.sotto.protocol.spqr.ReedSolomon16;
 /**
  * What libsignal 0.103.0 (SPQR mandatory) puts in the {@code pq_ratchet} field, read by Sotto's
  * parser, and its braid's ML-KEM-768 key checked by Sotto's incremental ML-KEM. Two libsignal
- * parties talk; Sotto only reads their messages. This is the groundwork of issue 7: Sotto does not
- * run SPQR sessions yet, so it cannot be one of the parties.
+ * parties talk; Sotto only reads their messages, so these checks do not depend on Sotto's own braid
+ * (sessions with Sotto as a party: {@link LibsignalSpqrSessionInteropTest}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LibsignalSpqrInteropTest {
