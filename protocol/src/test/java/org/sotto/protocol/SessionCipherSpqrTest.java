@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -133,6 +134,31 @@ class SessionCipherSpqrTest {
       assertEquals("a" + i, oldBob.decrypt(oldAlice, oldAlice.encrypt(oldBob, "a" + i)));
     }
     assertFalse(hasSpqr(oldAlice, oldBob) || hasSpqr(oldBob, oldAlice));
+  }
+
+  @Test
+  void damagedSpqrState_refusedWhenTheRecordIsParsed() throws Exception {
+    alice.startSessionWith(bob, true);
+    assertEquals("one", bob.decrypt(alice, alice.encrypt(bob, "one")));
+    SessionRecordStructure good = SessionRecordStructure.parseFrom(bob.sessionBytes(alice));
+    SessionRecordStructure.Builder shortKey = good.toBuilder();
+    shortKey
+        .getCurrentBuilder()
+        .getPqRatchetBuilder()
+        .setAuthMac(ByteString.copyFrom(new byte[31]));
+    SessionRecordStructure.Builder badState = good.toBuilder();
+    badState.getCurrentBuilder().getPqRatchetBuilder().setState(99);
+    SessionRecordStructure.Builder noChain = good.toBuilder();
+    noChain.getCurrentBuilder().getPqRatchetBuilder().clearChain();
+    SessionRecordStructure.Builder incomplete = good.toBuilder();
+    incomplete.getCurrentBuilder().getPqRatchetBuilder().setState(2); // header sent, but no key
+    for (SessionRecordStructure.Builder damaged :
+        java.util.List.of(shortKey, badState, noChain, incomplete)) {
+      assertThrows(
+          InvalidRecordException.class,
+          () -> SessionRecord.fromBytes(damaged.build().toByteArray()));
+    }
+    SessionRecord.fromBytes(good.toByteArray());
   }
 
   private static PqRatchetMessage pq(CiphertextMessage m) throws Exception {

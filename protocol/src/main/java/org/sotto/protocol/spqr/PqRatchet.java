@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.util.Objects;
 import org.sotto.protocol.DuplicateMessageException;
 import org.sotto.protocol.InvalidMessageException;
+import org.sotto.protocol.InvalidRecordException;
 import org.sotto.protocol.internal.proto.StorageProtos.PqRatchetStructure;
 
 /**
@@ -46,6 +47,16 @@ public final class PqRatchet {
     PqChain.start(s, authKey);
     Braid.enter(s, FIRST_EPOCH);
     return s.build();
+  }
+
+  /**
+   * Checks a stored state (record parsing): lengths, limits, and that its state has the parts it
+   * needs.
+   *
+   * @throws InvalidRecordException the state is damaged
+   */
+  public static void check(PqRatchetStructure s) throws InvalidRecordException {
+    PqRecordCheck.check(s);
   }
 
   /**

@@ -13,6 +13,7 @@ import org.sotto.protocol.internal.proto.StorageProtos.ReceiverChainStructure;
 import org.sotto.protocol.internal.proto.StorageProtos.SessionRecordStructure;
 import org.sotto.protocol.internal.proto.StorageProtos.SessionStructure;
 import org.sotto.protocol.kem.Kyber1024;
+import org.sotto.protocol.spqr.PqRatchet;
 
 /**
  * All session states with one remote device: the current one and up to {@link #MAX_ARCHIVED_STATES}
@@ -113,6 +114,9 @@ public final class SessionRecord {
       checkKey(p.getBaseKey(), IDENTITY_LENGTH, "pending base key");
       checkLength(
           p.getKyberCiphertext(), Kyber1024.SERIALIZED_CIPHERTEXT_LENGTH, "Kyber ciphertext");
+    }
+    if (s.hasPqRatchet()) {
+      PqRatchet.check(s.getPqRatchet());
     }
     return s;
   }

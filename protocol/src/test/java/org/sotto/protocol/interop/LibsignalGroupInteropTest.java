@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * LibsignalSessionInteropTest} covers. In each {@link Direction} the initiator's implementation is
  * the one that sends.
  */
-final class LibsignalGroupInteropTest extends LibsignalInteropTestBase {
+class LibsignalGroupInteropTest extends LibsignalInteropTestBase {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int SENDERKEY_TYPE = 7;
   private static final int VERSION_BYTE = 0x33;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * identity key). Trust is trust-on-first-use on both peers, so the changed key is refused until the
  * test trusts it explicitly, and a refused operation stores nothing.
  */
-final class LibsignalIdentityChangeInteropTest extends LibsignalInteropTestBase {
+class LibsignalIdentityChangeInteropTest extends LibsignalInteropTestBase {
 
   /**
    * The responder re-registers; the initiator's next bundle and its old session are refused until

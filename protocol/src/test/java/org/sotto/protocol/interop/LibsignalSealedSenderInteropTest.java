@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * nothing stored. In each {@link Direction} the initiator's implementation sends first; its peer
  * receives, validates the certificate its counterpart issued, and replies sealed.
  */
-final class LibsignalSealedSenderInteropTest extends LibsignalInteropTestBase {
+class LibsignalSealedSenderInteropTest extends LibsignalInteropTestBase {
   /** Version byte of a sealed sender v1 message: required version 1, current version 1. */
   private static final int SEALED_V1 = 0x11;
 
