@@ -146,11 +146,13 @@ public final class ReedSolomon16 {
    */
   private static byte[] evaluate(int[] xs, byte[][] ys, int x) {
     int k = xs.length;
-    int[] coefficients = new int[k];
     for (int i = 0; i < k; i++) {
       if (xs[i] == x) {
-        return ys[i].clone();
+        return ys[i].clone(); // a chunk we have (the usual case: data chunks in order)
       }
+    }
+    int[] coefficients = new int[k];
+    for (int i = 0; i < k; i++) {
       int num = 1;
       int den = 1;
       for (int m = 0; m < k; m++) {
