@@ -344,7 +344,7 @@ async function twoWay(message) {
   const { alice, bob } = await establishedPair(message);
   let turn = 0;
   let first = true;
-  return async (n) => {
+  const op = async (n) => {
     const t0 = now();
     for (let i = 0; i < n; i++) {
       const [from, to] = turn++ % 2 === 0 ? [alice, bob] : [bob, alice];
@@ -354,6 +354,9 @@ async function twoWay(message) {
     }
     return now() - t0;
   };
+  // Alice's serialized session record, as the Java side reports it (record_bytes).
+  op.recordBytes = () => alice.sessions.map.get(addrKey(bob.address)).length;
+  return op;
 }
 
 /**
@@ -462,7 +465,9 @@ async function main() {
     const perRun = [];
     for (let r = 0; r < opts.runs; r++) {
       // A fresh session (fresh parties) per run; its setup is not measured.
-      const m = await measure(opts.seconds, await make(message), batch);
+      const op = await make(message);
+      const m = await measure(opts.seconds, op, batch);
+      if (op.recordBytes) result.record_bytes = op.recordBytes();
       perRun.push(m.opsPerSec);
       runs[r][figure] = round1(m.opsPerSec);
       process.stderr.write(`  ${figure} run ${r + 1}: ${m.ops} ops in ${m.seconds.toFixed(3)} s = ${m.opsPerSec.toFixed(1)} ops/s\n`);
