@@ -212,8 +212,8 @@ class LibsignalSpqrInteropTest {
     return sent;
   }
 
-  /** The pq_ratchet field of a type-3 or type-2 message. */
-  private static byte[] pqRatchet(int type, byte[] message) throws Exception {
+  /** The pq_ratchet field of a type-3 or type-2 message (libsignal 0.103 always sends one). */
+  static byte[] pqRatchet(int type, byte[] message) throws Exception {
     byte[] signalMessage = message;
     if (type == 3) {
       signalMessage =

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.sotto.protocol.internal.proto.WireProtos;
 import org.sotto.protocol.spqr.PqRatchetMessage;
 
 /**
@@ -126,18 +124,7 @@ final class LibsignalSpqrSessionInteropTest extends LibsignalInteropTestBase {
 
   /** The SPQR epoch of a message on the wire (both implementations always send the field). */
   private static long epoch(Ciphertext ct) throws Exception {
-    byte[] message = ct.bytes();
-    byte[] signalMessage = message;
-    if (ct.type() == Ciphertext.PREKEY) {
-      signalMessage =
-          WireProtos.PreKeySignalMessage.parseFrom(Arrays.copyOfRange(message, 1, message.length))
-              .getMessage()
-              .toByteArray();
-    }
-    WireProtos.SignalMessage proto =
-        WireProtos.SignalMessage.parseFrom(
-            Arrays.copyOfRange(signalMessage, 1, signalMessage.length - 8));
-    assertTrue(proto.hasPqRatchet(), "a message without pq_ratchet");
-    return PqRatchetMessage.parse(proto.getPqRatchet().toByteArray()).epoch();
+    return PqRatchetMessage.parse(LibsignalSpqrInteropTest.pqRatchet(ct.type(), ct.bytes()))
+        .epoch();
   }
 }
