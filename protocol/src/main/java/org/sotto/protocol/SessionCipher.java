@@ -267,15 +267,10 @@ public final class SessionCipher {
     return new UsedPreKeys(message.preKeyId(), message.kyberPreKeyId());
   }
 
-  /**
-   * Tries the current state, then each archived one; the record is updated only on success. A state
-   * that calls the message a duplicate may simply be the wrong state (SPQR's first chain is alike
-   * in two states set up at once), so the others are tried before the duplicate is reported.
-   */
+  /** Tries the current state, then each archived one; the record is updated only on success. */
   private byte[] decryptWithRecord(SessionRecord record, SignalMessage message, SecureRandom rng)
       throws InvalidMessageException, DuplicateMessageException {
     List<String> failures = new ArrayList<>();
-    DuplicateMessageException duplicate = null;
     SessionState current = record.currentState();
     if (current != null) {
       try {
@@ -284,8 +279,6 @@ public final class SessionCipher {
         return plaintext;
       } catch (InvalidMessageException e) {
         failures.add("current state: " + e.getMessage());
-      } catch (DuplicateMessageException e) {
-        duplicate = e;
       }
     }
     List<SessionState> previous = record.previousStates();
@@ -297,12 +290,7 @@ public final class SessionCipher {
         return plaintext;
       } catch (InvalidMessageException e) {
         failures.add("archived state " + i + ": " + e.getMessage());
-      } catch (DuplicateMessageException e) {
-        duplicate = duplicate == null ? e : duplicate;
       }
-    }
-    if (duplicate != null) {
-      throw duplicate;
     }
     throw new InvalidMessageException(
         "message from "

@@ -86,16 +86,9 @@ public final class Pqxdh {
   }
 
   /**
-   * Bob's initial state without SPQR: a sending chain on his signed prekey; he ratchets when
-   * Alice's key arrives.
-   */
-  public static SessionState initializeBob(BobParameters p) throws InvalidKeyException {
-    return initializeBob(p, false);
-  }
-
-  /**
-   * Bob's initial state, with SPQR if Alice's first message carries it ({@code spqr}); without, the
-   * session runs the Double Ratchet alone (a peer that does not run SPQR).
+   * Bob's initial state: a sending chain on his signed prekey (he ratchets when Alice's key
+   * arrives), and SPQR if Alice's first message carries it ({@code spqr}); without, the session
+   * runs the Double Ratchet alone (a peer that does not run SPQR).
    */
   public static SessionState initializeBob(BobParameters p, boolean spqr)
       throws InvalidKeyException {
