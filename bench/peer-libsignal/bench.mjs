@@ -14,8 +14,15 @@ import { pathToFileURL } from 'node:url';
 // --libsignal 0.103 selects the interop peer's second pin, the current libsignal (SPQR mandatory),
 // installed under an npm alias; without it, the main pin.
 const PACKAGES = new Map([['0.103', 'libsignal-client-0103']]);
-const libArg = process.argv.indexOf('--libsignal');
-const PACKAGE = libArg < 0 ? '@signalapp/libsignal-client' : PACKAGES.get(process.argv[libArg + 1]);
+function libsignalArg(argv) {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--libsignal') return argv[i + 1] ?? '';
+    if (argv[i].startsWith('--libsignal=')) return argv[i].slice('--libsignal='.length);
+  }
+  return undefined;
+}
+const libArg = libsignalArg(process.argv.slice(2));
+const PACKAGE = libArg === undefined ? '@signalapp/libsignal-client' : PACKAGES.get(libArg);
 if (!PACKAGE) {
   process.stderr.write(`bench.mjs: --libsignal takes one of: ${[...PACKAGES.keys()].join(', ')}\n`);
   process.exit(2);
